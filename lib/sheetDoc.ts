@@ -1,0 +1,343 @@
+// The sheet document model (schema v1) over a Y.Doc: pure, shared by browser, server and tests.
+import * as Y from 'yjs';
+import { checkValue } from './cellValue';
+import { indexAdjustments, resolveCell, cellKey, type AdjustmentIndex } from './cellResolution';
+import type { HybridLogicalClock } from './hlc';
+import { newId } from './ids';
+import { compareOrder, orderBetween, ordersBetween } from './order';
+import {
+  ADJUSTMENTS,
+  COLUMNS,
+  CONFLICTS,
+  META,
+  ROWS,
+  TEMPLATE_COLUMNS,
+  type Adjustment,
+  type Cell,
+  type CellValue,
+  type ColumnSpec,
+  type ColumnType,
+  type ConflictRecord,
+  type SheetMeta,
+} from './schema';
+
+/** Who is writing: their clock stamps every edit; `origin` marks the transaction (UndoManager tracks it). */
+export interface Editor {
+  clock: HybridLogicalClock;
+  userId: string;
+  origin?: unknown;
+}
+
+export interface ColumnInfo {
+  id: string;
+  name: string;
+  type: ColumnType;
+  order: string;
+}
+
+export interface RowInfo {
+  id: string;
+  order: string;
+}
+
+export interface SheetRow {
+  id: string;
+  values: Record<string, CellValue>;
+}
+
+export interface SheetSnapshot {
+  meta: SheetMeta;
+  columns: ColumnInfo[];
+  rows: SheetRow[];
+}
+
+export class SheetError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_value' | 'invalid_request',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const metaMap = (doc: Y.Doc) => doc.getMap<unknown>(META);
+export const columnsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(COLUMNS);
+export const rowsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(ROWS);
+export const adjustmentsArray = (doc: Y.Doc) => doc.getArray<Adjustment>(ADJUSTMENTS);
+export const conflictsArray = (doc: Y.Doc) => doc.getArray<ConflictRecord>(CONFLICTS);
+
+export function readMeta(doc: Y.Doc): SheetMeta {
+  const meta = metaMap(doc);
+  return {
+    title: String(meta.get('title') ?? ''),
+    template: (meta.get('template') as SheetMeta['template']) ?? 'blank',
+    createdAt: Number(meta.get('createdAt') ?? 0),
+  };
+}
+
+/** Writes meta and the template's columns. Only the server does this, once, when a sheet is created. */
+export function initSheet(doc: Y.Doc, meta: SheetMeta, origin: unknown = null): string[] {
+  const ids: string[] = [];
+  doc.transact(() => {
+    const m = metaMap(doc);
+    m.set('title', meta.title);
+    m.set('template', meta.template);
+    m.set('createdAt', meta.createdAt);
+    const orders = ordersBetween(null, null, TEMPLATE_COLUMNS[meta.template].length);
+    TEMPLATE_COLUMNS[meta.template].forEach((spec, i) => {
+      const id = newId(8);
+      columnsMap(doc).set(id, columnEntry(spec, orders[i]));
+      ids.push(id);
+    });
+  }, origin);
+  return ids;
+}
+
+function columnEntry(spec: ColumnSpec, order: string): Y.Map<unknown> {
+  const column = new Y.Map<unknown>();
+  column.set('name', spec.name);
+  column.set('type', spec.type);
+  column.set('order', order);
+  return column;
+}
+
+// ---------- columns ----------
+
+export function readColumns(doc: Y.Doc, includeDeleted = false): ColumnInfo[] {
+  const columns: ColumnInfo[] = [];
+  columnsMap(doc).forEach((column, id) => {
+    if (!includeDeleted && column.get('deleted') === true) return;
+    columns.push({
+      id,
+      name: String(column.get('name') ?? ''),
+      type: (column.get('type') as ColumnType) ?? 'text',
+      order: String(column.get('order') ?? ''),
+    });
+  });
+  return columns.sort(compareOrder);
+}
+
+export function getColumn(doc: Y.Doc, colId: string): ColumnInfo | undefined {
+  const column = columnsMap(doc).get(colId);
+  if (!column || column.get('deleted') === true) return undefined;
+  return { id: colId, name: String(column.get('name')), type: column.get('type') as ColumnType, order: String(column.get('order')) };
+}
+
+/** Inserts a column after `afterId` (null: first; undefined: last). */
+export function insertColumn(doc: Y.Doc, spec: ColumnSpec, afterId: string | null | undefined, origin: unknown = null): string {
+  const id = newId(8);
+  doc.transact(() => {
+    columnsMap(doc).set(id, columnEntry(spec, positionAfter(readColumns(doc), afterId)));
+  }, origin);
+  return id;
+}
+
+export function renameColumn(doc: Y.Doc, colId: string, name: string, origin: unknown = null): void {
+  doc.transact(() => requireColumnMap(doc, colId).set('name', name), origin);
+}
+
+export function retypeColumn(doc: Y.Doc, colId: string, type: ColumnType, origin: unknown = null): void {
+  doc.transact(() => requireColumnMap(doc, colId).set('type', type), origin);
+}
+
+export function deleteColumn(doc: Y.Doc, colId: string, origin: unknown = null): void {
+  doc.transact(() => requireColumnMap(doc, colId, true).set('deleted', true), origin);
+}
+
+export function restoreColumn(doc: Y.Doc, colId: string, origin: unknown = null): void {
+  doc.transact(() => requireColumnMap(doc, colId, true).delete('deleted'), origin);
+}
+
+export function moveColumn(doc: Y.Doc, colId: string, afterId: string | null, origin: unknown = null): void {
+  doc.transact(() => {
+    const others = readColumns(doc).filter((c) => c.id !== colId);
+    requireColumnMap(doc, colId).set('order', positionAfter(others, afterId));
+  }, origin);
+}
+
+function requireColumnMap(doc: Y.Doc, colId: string, includeDeleted = false): Y.Map<unknown> {
+  const column = columnsMap(doc).get(colId);
+  if (!column || (!includeDeleted && column.get('deleted') === true)) throw new SheetError('not_found', `no column ${colId}`);
+  return column;
+}
+
+// ---------- rows ----------
+
+export function readRowOrder(doc: Y.Doc, includeDeleted = false): RowInfo[] {
+  const rows: RowInfo[] = [];
+  rowsMap(doc).forEach((row, id) => {
+    if (!includeDeleted && row.get('deleted') === true) return;
+    rows.push({ id, order: String(row.get('order') ?? '') });
+  });
+  return rows.sort(compareOrder);
+}
+
+export function rowCells(row: Y.Map<unknown>): Y.Map<Cell> {
+  return row.get('cells') as Y.Map<Cell>;
+}
+
+export function isLiveRow(doc: Y.Doc, rowId: string): boolean {
+  const row = rowsMap(doc).get(rowId);
+  return row !== undefined && row.get('deleted') !== true;
+}
+
+export interface RowPosition {
+  /** Insert after this row; null inserts first; undefined appends at the end. */
+  after?: string | null;
+}
+
+/**
+ * Inserts rows, each with its `cells` map created in the same transaction (never lazily: two clients
+ * creating one nested map concurrently would lose one). Values are keyed by column id and validated.
+ */
+export function insertRows(
+  doc: Y.Doc,
+  rows: ReadonlyArray<Record<string, CellValue>>,
+  position: RowPosition,
+  editor: Editor,
+): string[] {
+  const columns = new Map(readColumns(doc).map((c) => [c.id, c]));
+  for (const values of rows) for (const [colId, value] of Object.entries(values)) validateCell(columns, colId, value);
+  const ids: string[] = [];
+  if (rows.length === 0) return ids;
+  doc.transact(() => {
+    const ordered = readRowOrder(doc, true);
+    const { before, after } = neighbours(ordered, position.after);
+    const orders = ordersBetween(before, after, rows.length);
+    const t = editor.clock.tick();
+    rows.forEach((values, i) => {
+      const id = newId(10);
+      const row = new Y.Map<unknown>();
+      const cells = new Y.Map<Cell>();
+      for (const [colId, value] of Object.entries(values)) {
+        if (value !== null) cells.set(colId, { v: value, t, by: editor.userId });
+      }
+      row.set('order', orders[i]);
+      row.set('cells', cells);
+      rowsMap(doc).set(id, row);
+      ids.push(id);
+    });
+  }, editor.origin ?? null);
+  return ids;
+}
+
+export function insertRow(doc: Y.Doc, values: Record<string, CellValue>, position: RowPosition, editor: Editor): string {
+  return insertRows(doc, [values], position, editor)[0];
+}
+
+export function deleteRows(doc: Y.Doc, rowIds: readonly string[], origin: unknown = null): void {
+  doc.transact(() => {
+    for (const id of rowIds) requireRowMap(doc, id, true).set('deleted', true);
+  }, origin);
+}
+
+export function restoreRows(doc: Y.Doc, rowIds: readonly string[], origin: unknown = null): void {
+  doc.transact(() => {
+    for (const id of rowIds) requireRowMap(doc, id, true).delete('deleted');
+  }, origin);
+}
+
+/** Moves a row after `afterId` (null: to the top) by rewriting its order key. */
+export function moveRow(doc: Y.Doc, rowId: string, afterId: string | null, origin: unknown = null): void {
+  doc.transact(() => {
+    const others = readRowOrder(doc, true).filter((r) => r.id !== rowId);
+    requireRowMap(doc, rowId, true).set('order', positionAfter(others, afterId));
+  }, origin);
+}
+
+function requireRowMap(doc: Y.Doc, rowId: string, includeDeleted = false): Y.Map<unknown> {
+  const row = rowsMap(doc).get(rowId);
+  if (!row || (!includeDeleted && row.get('deleted') === true)) throw new SheetError('not_found', `no row ${rowId}`);
+  return row;
+}
+
+// ---------- cells ----------
+
+export type CellUpdate = { row: string; col: string; value: CellValue } | { row: string; col: string; adjust: number };
+
+/**
+ * Applies sets and adjustments in one transaction with one clock tick, all or nothing: every update is
+ * checked (row, column, type) before anything is written. Edits to soft-deleted rows are allowed (they
+ * survive and come back with the row); unknown rows are not.
+ */
+export function applyCellUpdates(doc: Y.Doc, updates: readonly CellUpdate[], editor: Editor): void {
+  const columns = new Map(readColumns(doc).map((c) => [c.id, c]));
+  for (const update of updates) {
+    if (!rowsMap(doc).has(update.row)) throw new SheetError('not_found', `no row ${update.row}`);
+    if ('adjust' in update) {
+      const column = columns.get(update.col);
+      if (!column) throw new SheetError('not_found', `no column ${update.col}`);
+      if (column.type !== 'number') throw new SheetError('invalid_value', `column ${column.name} is ${column.type}; only number cells can be adjusted`);
+      if (typeof update.adjust !== 'number' || !Number.isFinite(update.adjust)) throw new SheetError('invalid_value', 'adjust must be a finite number');
+    } else {
+      validateCell(columns, update.col, update.value);
+    }
+  }
+  if (updates.length === 0) return;
+  doc.transact(() => {
+    const t = editor.clock.tick();
+    for (const update of updates) {
+      if ('adjust' in update) {
+        adjustmentsArray(doc).push([{ row: update.row, col: update.col, d: update.adjust, t, by: editor.userId, id: newId(10) }]);
+      } else {
+        rowCells(rowsMap(doc).get(update.row)!).set(update.col, { v: update.value, t, by: editor.userId });
+      }
+    }
+  }, editor.origin ?? null);
+}
+
+export function setCell(doc: Y.Doc, row: string, col: string, value: CellValue, editor: Editor): void {
+  applyCellUpdates(doc, [{ row, col, value }], editor);
+}
+
+export function adjustCell(doc: Y.Doc, row: string, col: string, delta: number, editor: Editor): void {
+  applyCellUpdates(doc, [{ row, col, adjust: delta }], editor);
+}
+
+function validateCell(columns: Map<string, ColumnInfo>, colId: string, value: unknown): void {
+  const column = columns.get(colId);
+  if (!column) throw new SheetError('not_found', `no column ${colId}`);
+  const check = checkValue(value, column.type);
+  if (!check.ok) throw new SheetError('invalid_value', `column ${column.name}: ${check.message}`);
+}
+
+export function getCell(doc: Y.Doc, row: string, col: string): Cell | undefined {
+  const rowMap = rowsMap(doc).get(row);
+  return rowMap ? rowCells(rowMap).get(col) : undefined;
+}
+
+export function buildAdjustmentIndex(doc: Y.Doc): AdjustmentIndex {
+  return indexAdjustments(adjustmentsArray(doc).toArray());
+}
+
+export function readCellValue(doc: Y.Doc, row: string, col: string, index = buildAdjustmentIndex(doc)): CellValue {
+  return resolveCell(getCell(doc, row, col), index.get(cellKey(row, col)));
+}
+
+/** The sheet as ordered, typed rows with adjustments applied; deleted rows and columns left out. */
+export function readSheet(doc: Y.Doc): SheetSnapshot {
+  const columns = readColumns(doc);
+  const index = buildAdjustmentIndex(doc);
+  const rows = readRowOrder(doc).map(({ id }) => {
+    const cells = rowCells(rowsMap(doc).get(id)!);
+    const values: Record<string, CellValue> = {};
+    for (const column of columns) values[column.id] = resolveCell(cells.get(column.id), index.get(cellKey(id, column.id)));
+    return { id, values };
+  });
+  return { meta: readMeta(doc), columns, rows };
+}
+
+// ---------- ordering helpers ----------
+
+function neighbours(ordered: readonly { id: string; order: string }[], afterId: string | null | undefined) {
+  if (afterId === undefined) return { before: ordered.at(-1)?.order ?? null, after: null };
+  if (afterId === null) return { before: null, after: ordered[0]?.order ?? null };
+  const index = ordered.findIndex((item) => item.id === afterId);
+  if (index < 0) throw new SheetError('not_found', `no row or column ${afterId}`);
+  return { before: ordered[index].order, after: ordered[index + 1]?.order ?? null };
+}
+
+function positionAfter(ordered: readonly { id: string; order: string }[], afterId: string | null | undefined): string {
+  const { before, after } = neighbours(ordered, afterId);
+  return orderBetween(before, after);
+}
