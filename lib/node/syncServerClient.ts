@@ -1,0 +1,66 @@
+// The web server's client for the sync server's internal HTTP API (loopback, shared secret).
+import { loadConfig, loadSecret, type CellarConfig } from './config';
+
+let cached: { config: CellarConfig; secret: string } | null = null;
+
+function connection() {
+  if (!cached) {
+    const config = loadConfig();
+    cached = { config, secret: loadSecret(config) };
+  }
+  return cached;
+}
+
+export interface SyncServerRequest {
+  method?: 'GET' | 'POST';
+  /** JSON body; sent as-is when already a string. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Calls `/internal<path>` on the sync server. Network failures become a 503 JSON error response. */
+export async function syncServerFetch(path: string, request: SyncServerRequest = {}): Promise<Response> {
+  const { config, secret } = connection();
+  try {
+    return await fetch(`${config.syncInternalUrl}/internal${path}`, {
+      method: request.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${secret}`,
+        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+      signal: request.signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (request.signal?.aborted) throw error;
+    return Response.json(
+      { error: { code: 'sync_server_unavailable', message: `The sync server at ${config.syncInternalUrl} did not answer.` } },
+      { status: 503 },
+    );
+  }
+}
+
+/** Calls the sync server and parses its JSON; throws on an error status with the server's message. */
+export async function syncServerJson<T>(path: string, request: SyncServerRequest = {}): Promise<T> {
+  const response = await syncServerFetch(path, request);
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = body?.error?.message ?? `sync server answered ${response.status}`;
+    throw Object.assign(new Error(message), { status: response.status, code: body?.error?.code ?? 'error' });
+  }
+  return body as T;
+}
+
+/** Forwards a sync-server response (status and JSON body) unchanged to the browser. */
+export async function relay(path: string, request: SyncServerRequest = {}): Promise<Response> {
+  const response = await syncServerFetch(path, request);
+  const text = await response.text();
+  return new Response(text, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+}
+
+/** The WebSocket settings a page hands to the browser at run time. */
+export function publicSyncSettings(): { syncPublicUrl: string | null; syncPort: number } {
+  const { config } = connection();
+  return { syncPublicUrl: config.syncPublicUrl, syncPort: config.syncPort };
+}
