@@ -1,0 +1,85 @@
+// The SQL of the relational views over materialized sheets, in one place.
+// Each sheet is stored in a wide table "sd_<sheetId>" (row_id, ord, deleted, one typed column "c_<colId>"
+// per sheet column); "sheet_<sheetId>" names its live columns; `products` and `sales` union the live
+// sheets made from those templates with the template's typed columns.
+import { TEMPLATE_COLUMNS, type ColumnType, type TemplateName } from './schema';
+
+export interface StoredColumn {
+  id: string;
+  name: string;
+  type: ColumnType;
+  deleted: boolean;
+}
+
+export interface StoredSheet {
+  id: string;
+  template: TemplateName;
+  /** In display order. */
+  columns: StoredColumn[];
+}
+
+export const SQL_TYPES: Record<ColumnType, string> = { text: 'VARCHAR', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE' };
+
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export const sheetTable = (sheetId: string) => ident(`sd_${sheetId}`);
+export const sheetView = (sheetId: string) => ident(`sheet_${sheetId}`);
+export const physicalColumn = (colId: string) => ident(`c_${colId}`);
+
+export function createSheetTableSql(sheetId: string, columns: readonly StoredColumn[]): string {
+  const typed = columns.map((c) => `, ${physicalColumn(c.id)} ${SQL_TYPES[c.type]}`).join('');
+  return `CREATE OR REPLACE TABLE ${sheetTable(sheetId)} (row_id VARCHAR PRIMARY KEY, ord VARCHAR NOT NULL, deleted BOOLEAN NOT NULL${typed})`;
+}
+
+/** Staging holds dates as text; the upsert casts them (TRY_CAST: a bad date becomes NULL, never an error). */
+export function createStagingTableSql(stagingName: string, columns: readonly StoredColumn[]): string {
+  const typed = columns.map((c) => `, ${physicalColumn(c.id)} ${c.type === 'date' ? 'VARCHAR' : SQL_TYPES[c.type]}`).join('');
+  return `CREATE OR REPLACE TEMP TABLE ${ident(stagingName)} (row_id VARCHAR, ord VARCHAR, deleted BOOLEAN${typed})`;
+}
+
+export function upsertFromStagingSql(sheetId: string, stagingName: string, columns: readonly StoredColumn[]): string {
+  const select = columns.map((c) => (c.type === 'date' ? `, TRY_CAST(${physicalColumn(c.id)} AS DATE)` : `, ${physicalColumn(c.id)}`)).join('');
+  const updates = ['ord = excluded.ord', 'deleted = excluded.deleted', ...columns.map((c) => `${physicalColumn(c.id)} = excluded.${physicalColumn(c.id)}`)];
+  return `INSERT INTO ${sheetTable(sheetId)} SELECT row_id, ord, deleted${select} FROM ${ident(stagingName)}
+ON CONFLICT (row_id) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+/** Live columns named by their sheet names (duplicates get a numeric suffix), deleted rows left out. */
+export function sheetViewSql(sheetId: string, columns: readonly StoredColumn[]): string {
+  const used = new Set(['row_id']);
+  const select = columns
+    .filter((c) => !c.deleted)
+    .map((c) => {
+      let name = c.name || c.id;
+      for (let i = 2; used.has(name.toLowerCase()); i++) name = `${c.name}_${i}`;
+      used.add(name.toLowerCase());
+      return `, ${physicalColumn(c.id)} AS ${ident(name)}`;
+    })
+    .join('');
+  return `CREATE OR REPLACE VIEW ${sheetView(sheetId)} AS SELECT row_id${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id`;
+}
+
+/** The workspace view of a template (`products`, `sales`): every live sheet of it, by column name. */
+export function workspaceViewSql(template: Exclude<TemplateName, 'blank'>, sheets: readonly StoredSheet[]): string {
+  const spec = TEMPLATE_COLUMNS[template];
+  const members = sheets.filter((s) => s.template === template);
+  const parts = members.map((sheet) => {
+    const select = spec.map((wanted) => {
+      const column = sheet.columns.find((c) => !c.deleted && c.name.toLowerCase() === wanted.name);
+      const source = column ? `TRY_CAST(${physicalColumn(column.id)} AS ${SQL_TYPES[wanted.type]})` : `NULL::${SQL_TYPES[wanted.type]}`;
+      return `${source} AS ${ident(wanted.name)}`;
+    });
+    return `SELECT ${literal(sheet.id)} AS sheet_id, row_id, ${select.join(', ')} FROM ${sheetTable(sheet.id)} WHERE NOT deleted`;
+  });
+  if (parts.length === 0) {
+    const select = spec.map((c) => `NULL::${SQL_TYPES[c.type]} AS ${ident(c.name)}`);
+    parts.push(`SELECT NULL::VARCHAR AS sheet_id, NULL::VARCHAR AS row_id, ${select.join(', ')} WHERE false`);
+  }
+  return `CREATE OR REPLACE VIEW ${ident(template)} AS ${parts.join('\nUNION ALL ')}`;
+}

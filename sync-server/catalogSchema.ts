@@ -1,0 +1,55 @@
+// Tables the sync server keeps beside the per-sheet tables. Times are epoch milliseconds.
+export const CATALOG_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS sheets (
+  id VARCHAR PRIMARY KEY,
+  title VARCHAR NOT NULL,
+  template VARCHAR NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  row_count INTEGER NOT NULL DEFAULT 0,
+  column_count INTEGER NOT NULL DEFAULT 0,
+  -- the update-log sequence number the materialized tables reflect
+  materialized_seq BIGINT NOT NULL DEFAULT 0
+);
+-- The durable update log: every Yjs update as received, in group commits.
+CREATE TABLE IF NOT EXISTS doc_updates (
+  sheet_id VARCHAR NOT NULL,
+  seq BIGINT NOT NULL,
+  data BLOB NOT NULL
+);
+-- Compacted state: the log up to upto_seq merged into one update.
+CREATE TABLE IF NOT EXISTS doc_snapshots (
+  sheet_id VARCHAR PRIMARY KEY,
+  data BLOB NOT NULL,
+  upto_seq BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sheet_columns (
+  sheet_id VARCHAR NOT NULL,
+  col_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  type VARCHAR NOT NULL,
+  ord VARCHAR NOT NULL,
+  deleted BOOLEAN NOT NULL,
+  PRIMARY KEY (sheet_id, col_id)
+);
+-- Append-only history of every cell change the materializer wrote (value as JSON).
+CREATE TABLE IF NOT EXISTS cell_history (
+  sheet_id VARCHAR NOT NULL,
+  row_id VARCHAR NOT NULL,
+  col_id VARCHAR NOT NULL,
+  value VARCHAR,
+  t DOUBLE,
+  author VARCHAR,
+  recorded_at BIGINT NOT NULL
+);
+-- Append-only record of concurrent same-cell conflicts (cells as JSON).
+CREATE TABLE IF NOT EXISTS conflict_log (
+  sheet_id VARCHAR NOT NULL,
+  row_id VARCHAR NOT NULL,
+  col_id VARCHAR NOT NULL,
+  kept VARCHAR NOT NULL,
+  lost VARCHAR NOT NULL,
+  recorded_at BIGINT NOT NULL
+);
+`;

@@ -1,0 +1,292 @@
+// The internal HTTP API the web server calls (loopback, shared secret): reads from DuckDB reader
+// connections, server-side edits applied to the live documents.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { appendRowsBody, cellUpdatesBody, createSheetBody, describeZodError, historyQuery } from '../lib/apiSchemas';
+import { HybridLogicalClock } from '../lib/hlc';
+import { newId } from '../lib/ids';
+import { physicalColumn, sheetTable } from '../lib/relationalViews';
+import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
+import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
+import type { Database } from './database';
+import { badRequest, HttpError, notFound } from './httpErrors';
+import { logger } from './logger';
+import type { MaterializedChange } from './materializer';
+import { SERVER_ORIGIN } from './room';
+import type { RoomManager } from './roomManager';
+import type { UpdateLog } from './updateLog';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface InternalApiDeps {
+  secret: string;
+  db: Database;
+  rooms: RoomManager;
+  log: UpdateLog;
+  /** Subscribes to materialized changes (the change feed); returns an unsubscribe function. */
+  subscribe: (listener: (change: MaterializedChange) => void) => () => void;
+  /** Extra routes added by other modules (insights, spreading), tried before the built-in ones. */
+  routes?: Route[];
+  clock?: HybridLogicalClock;
+}
+
+export interface RouteContext {
+  request: IncomingMessage;
+  response: ServerResponse;
+  params: string[];
+  query: URLSearchParams;
+  body: () => Promise<unknown>;
+  editor: Editor;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handle: (context: RouteContext) => Promise<unknown>;
+}
+
+export function createInternalApi(deps: InternalApiDeps) {
+  const clock = deps.clock ?? new HybridLogicalClock();
+  const expected = Buffer.from(`Bearer ${deps.secret}`);
+
+  const routes: Route[] = [
+    ...(deps.routes ?? []),
+    { method: 'GET', pattern: /^\/internal\/sheets$/, handle: () => listSheets(deps.db) },
+    {
+      method: 'POST',
+      pattern: /^\/internal\/sheets$/,
+      handle: async ({ body, response }) => {
+        const input = parse(createSheetBody, await body());
+        const id = newId(10);
+        await deps.rooms.create(id, { title: input.title, template: input.template as TemplateName, createdAt: Date.now() });
+        response.statusCode = 201;
+        return { id };
+      },
+    },
+    { method: 'GET', pattern: /^\/internal\/sheets\/([^/]+)$/, handle: ({ params }) => readMaterializedSheet(deps.db, sheetParam(deps, params[0])) },
+    {
+      method: 'POST',
+      pattern: /^\/internal\/sheets\/([^/]+)\/cells$/,
+      handle: async ({ params, body, editor }) => {
+        const sheetId = sheetParam(deps, params[0]);
+        const input = parse(cellUpdatesBody, await body());
+        await deps.rooms.withRoom(sheetId, (room) => {
+          const columns = columnResolver(room.doc);
+          const updates = input.updates.map((u) => ({ ...u, col: columns(u.col) })) as CellUpdate[];
+          applyCellUpdates(room.doc, updates, editor);
+        });
+        await deps.log.flush();
+        return { applied: input.updates.length };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/internal\/sheets\/([^/]+)\/rows$/,
+      handle: async ({ params, body, editor, response }) => {
+        const sheetId = sheetParam(deps, params[0]);
+        const input = parse(appendRowsBody, await body());
+        const ids = await deps.rooms.withRoom(sheetId, (room) => {
+          const columns = columnResolver(room.doc);
+          const rows = input.rows.map((row) => {
+            const values: Record<string, CellValue> = {};
+            for (const [key, value] of Object.entries(row)) values[columns(key)] = value;
+            return values;
+          });
+          return insertRows(room.doc, rows, {}, editor);
+        });
+        await deps.log.flush();
+        response.statusCode = 201;
+        return { ids };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/internal\/sheets\/([^/]+)\/history$/,
+      handle: async ({ params, query }) => {
+        const sheetId = sheetParam(deps, params[0]);
+        const { row, col } = parse(historyQuery, Object.fromEntries(query));
+        return readHistory(deps.db, sheetId, row, col);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/internal\/changes$/,
+      handle: async ({ request, response }) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        response.write(': connected\n\n');
+        const unsubscribe = deps.subscribe((change) => response.write(`data: ${JSON.stringify(change)}\n\n`));
+        const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
+        request.on('close', () => {
+          clearInterval(keepAlive);
+          unsubscribe();
+        });
+        return STREAMING;
+      },
+    },
+  ];
+
+  return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname === '/health') return sendJson(response, 200, { ok: true });
+      const header = Buffer.from(request.headers.authorization ?? '');
+      if (header.length !== expected.length || !timingSafeEqual(header, expected)) {
+        throw new HttpError(401, 'unauthorized', 'missing or wrong internal API secret');
+      }
+      const route = routes.find((r) => r.pattern.test(url.pathname) && r.method === request.method);
+      if (!route) {
+        const known = routes.some((r) => r.pattern.test(url.pathname));
+        throw known ? new HttpError(405, 'method_not_allowed', `${request.method} is not allowed here`) : notFound(`no route ${url.pathname}`);
+      }
+      const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+      const userHeader = String(request.headers['x-cellar-user'] ?? '');
+      const editor: Editor = { clock, userId: /^[\w.@-]{1,64}$/.test(userHeader) ? userHeader : 'api', origin: SERVER_ORIGIN };
+      const result = await route.handle({ request, response, params, query: url.searchParams, body: () => readJsonBody(request), editor });
+      if (result === STREAMING) return;
+      sendJson(response, response.statusCode || 200, result);
+    } catch (error) {
+      const http = toHttpError(error);
+      if (http.status >= 500) logger.error({ err: error, url: request.url }, 'internal API error');
+      if (!response.headersSent) sendJson(response, http.status, { error: { code: http.code, message: http.message } });
+      else response.end();
+    }
+  };
+}
+
+const STREAMING = Symbol('streaming');
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof SheetError) return error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, error.code);
+  if (error && typeof error === 'object' && 'status' in error && 'code' in error) {
+    const e = error as { status: number; code: string; message: string };
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, String(e.code), e.message);
+  }
+  return new HttpError(500, 'internal_error', 'something went wrong on the sync server');
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(describeZodError(result.error));
+  return result.data;
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw badRequest('a JSON body is required', 'invalid_json');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('the body is not valid JSON', 'invalid_json');
+  }
+}
+
+export function sheetParam(deps: Pick<InternalApiDeps, 'rooms'>, raw: string): string {
+  if (!isSheetId(raw) || !deps.rooms.knownSheets.has(raw)) throw notFound(`no sheet ${raw}`);
+  return raw;
+}
+
+/** Columns may be named by id or, for convenience, by their (unique) name. */
+function columnResolver(doc: Parameters<typeof readColumns>[0]): (key: string) => string {
+  const columns = readColumns(doc);
+  const ids = new Set(columns.map((c) => c.id));
+  const byName = new Map<string, string>();
+  for (const column of columns) if (!byName.has(column.name)) byName.set(column.name, column.id);
+  return (key) => {
+    if (ids.has(key)) return key;
+    const id = byName.get(key);
+    if (!id) throw notFound(`no column ${key}`);
+    return id;
+  };
+}
+
+async function listSheets(db: Database) {
+  return db.read(async (c) => {
+    const reader = await c.runAndReadAll(
+      'SELECT id, title, template, row_count, column_count, updated_at, created_at FROM sheets ORDER BY created_at, id',
+    );
+    return {
+      sheets: reader.getRowObjectsJson().map((row) => ({
+        id: String(row.id),
+        title: String(row.title),
+        template: String(row.template),
+        rowCount: Number(row.row_count),
+        columnCount: Number(row.column_count),
+        updatedAt: new Date(Number(row.updated_at)).toISOString(),
+        createdAt: new Date(Number(row.created_at)).toISOString(),
+      })),
+    };
+  });
+}
+
+export async function readMaterializedSheet(db: Database, sheetId: string) {
+  return db.read(async (c) => {
+    const sheet = (await c.runAndReadAll('SELECT title, template, updated_at FROM sheets WHERE id = $id', { id: sheetId })).getRowObjectsJson()[0];
+    if (!sheet) throw notFound(`no sheet ${sheetId}`);
+    const columns = (
+      await c.runAndReadAll('SELECT col_id, name, type FROM sheet_columns WHERE sheet_id = $id AND NOT deleted ORDER BY ord, col_id', { id: sheetId })
+    )
+      .getRowObjectsJson()
+      .map((row) => ({ id: String(row.col_id), name: String(row.name), type: String(row.type) }));
+    const select = ['row_id', ...columns.map((col) => physicalColumn(col.id))].join(', ');
+    const rows = (await c.runAndReadAll(`SELECT ${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id`)).getRowsJson();
+    return {
+      id: sheetId,
+      title: String(sheet.title),
+      template: String(sheet.template),
+      updatedAt: new Date(Number(sheet.updated_at)).toISOString(),
+      columns,
+      rows: rows.map((row) => {
+        const values: Record<string, unknown> = {};
+        columns.forEach((col, i) => (values[col.id] = row[i + 1] ?? null));
+        return { id: String(row[0]), values };
+      }),
+    };
+  });
+}
+
+async function readHistory(db: Database, sheetId: string, row: string, col: string) {
+  return db.read(async (c) => {
+    const changes = (
+      await c.runAndReadAll(
+        'SELECT value, t, author, recorded_at FROM cell_history WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at, t',
+        { s: sheetId, r: row, c: col },
+      )
+    ).getRowObjectsJson();
+    const conflicts = (
+      await c.runAndReadAll('SELECT kept, lost, recorded_at FROM conflict_log WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at', {
+        s: sheetId,
+        r: row,
+        c: col,
+      })
+    ).getRowObjectsJson();
+    return {
+      sheetId,
+      row,
+      col,
+      changes: changes.map((h) => ({
+        value: h.value === null ? null : JSON.parse(String(h.value)),
+        t: h.t === null ? null : Number(h.t),
+        by: h.author,
+        recordedAt: new Date(Number(h.recorded_at)).toISOString(),
+      })),
+      conflicts: conflicts.map((h) => ({ kept: JSON.parse(String(h.kept)), lost: JSON.parse(String(h.lost)), recordedAt: new Date(Number(h.recorded_at)).toISOString() })),
+    };
+  });
+}

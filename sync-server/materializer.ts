@@ -1,0 +1,349 @@
+// Writes the merged document state into relational DuckDB tables in batches: dirty rows are appended to
+// a TEMP staging table and upserted with one INSERT … ON CONFLICT per sheet; changed cells are appended
+// to the history; schema changes rebuild the sheet's table and the views.
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import * as Y from 'yjs';
+import { cellKey, indexAdjustments, resolveCell, type AdjustmentIndex } from '../lib/cellResolution';
+import {
+  createSheetTableSql,
+  createStagingTableSql,
+  ident,
+  sheetViewSql,
+  upsertFromStagingSql,
+  workspaceViewSql,
+  type StoredColumn,
+  type StoredSheet,
+} from '../lib/relationalViews';
+import type { Adjustment, Cell, CellValue, ColumnType, ConflictRecord, TemplateName } from '../lib/schema';
+import { adjustmentsArray, columnsMap, conflictsArray, metaMap, readMeta, rowCells, rowsMap } from '../lib/sheetDoc';
+import { logger } from './logger';
+
+export interface MaterializedChange {
+  sheetId: string;
+  template: TemplateName;
+  rows: number;
+  at: number;
+}
+
+interface TrackedSheet {
+  sheetId: string;
+  doc: Y.Doc;
+  dirtyRows: Set<string>;
+  changedCells: Map<string, { row: string; col: string }>;
+  newConflicts: ConflictRecord[];
+  schemaDirty: boolean;
+  metaDirty: boolean;
+  adjustmentIndex: AdjustmentIndex | null;
+  /** Log sequence the document had reached when it was last read for writing. */
+  seqSource: () => number;
+  detach: () => void;
+}
+
+export interface MaterializerOptions {
+  intervalMs?: number;
+  onMaterialized?: (change: MaterializedChange) => void;
+}
+
+export class Materializer {
+  private readonly sheets = new Map<string, TrackedSheet>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  stats = { rows: 0, cells: 0, flushes: 0, ms: 0 };
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly options: MaterializerOptions = {},
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush().catch((err) => logger.error({ err }, 'materialize failed')), this.options.intervalMs ?? 100);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Starts tracking a loaded document. `rebuild` rewrites the sheet's table from the document. */
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean): void {
+    const tracked: TrackedSheet = {
+      sheetId,
+      doc,
+      dirtyRows: new Set(),
+      changedCells: new Map(),
+      newConflicts: [],
+      schemaDirty: rebuild,
+      metaDirty: rebuild,
+      adjustmentIndex: null,
+      seqSource,
+      detach: () => undefined,
+    };
+    const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+      for (const event of events) {
+        if (event.target === rowsMap(doc)) {
+          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) tracked.dirtyRows.add(key);
+          continue;
+        }
+        const rowId = String(event.path[0]);
+        tracked.dirtyRows.add(rowId);
+        if (event.path.length === 2 && event.path[1] === 'cells') {
+          for (const col of (event as Y.YMapEvent<unknown>).keysChanged) tracked.changedCells.set(cellKey(rowId, col), { row: rowId, col });
+        }
+      }
+    };
+    const onColumns = () => {
+      tracked.schemaDirty = true;
+    };
+    const onAdjustments = (event: Y.YArrayEvent<Adjustment>) => {
+      tracked.adjustmentIndex = null;
+      for (const item of event.changes.added) {
+        for (const adjustment of item.content.getContent() as Adjustment[]) {
+          if (!adjustment || typeof adjustment.row !== 'string' || typeof adjustment.col !== 'string') continue;
+          tracked.dirtyRows.add(adjustment.row);
+          tracked.changedCells.set(cellKey(adjustment.row, adjustment.col), { row: adjustment.row, col: adjustment.col });
+        }
+      }
+    };
+    const onConflicts = (event: Y.YArrayEvent<ConflictRecord>) => {
+      for (const item of event.changes.added) tracked.newConflicts.push(...(item.content.getContent() as ConflictRecord[]));
+    };
+    const onMeta = () => {
+      tracked.metaDirty = true;
+    };
+    rowsMap(doc).observeDeep(onRows);
+    columnsMap(doc).observeDeep(onColumns);
+    adjustmentsArray(doc).observe(onAdjustments);
+    conflictsArray(doc).observe(onConflicts);
+    metaMap(doc).observe(onMeta);
+    tracked.detach = () => {
+      rowsMap(doc).unobserveDeep(onRows);
+      columnsMap(doc).unobserveDeep(onColumns);
+      adjustmentsArray(doc).unobserve(onAdjustments);
+      conflictsArray(doc).unobserve(onConflicts);
+      metaMap(doc).unobserve(onMeta);
+    };
+    this.sheets.set(sheetId, tracked);
+  }
+
+  /** Writes what is pending for the sheet, then stops tracking it. */
+  async untrack(sheetId: string): Promise<void> {
+    await this.flush();
+    const tracked = this.sheets.get(sheetId);
+    tracked?.detach();
+    this.sheets.delete(sheetId);
+  }
+
+  isDirty(sheetId: string): boolean {
+    const t = this.sheets.get(sheetId);
+    return !!t && (t.dirtyRows.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
+  }
+
+  /** Writes every dirty sheet. Concurrent callers share one run, then run again if more is dirty. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    const dirty = [...this.sheets.values()].filter((t) => this.isDirty(t.sheetId));
+    if (dirty.length === 0) return;
+    this.running = (async () => {
+      let viewsStale = false;
+      for (const tracked of dirty) {
+        const started = performance.now();
+        const result = await this.writeSheet(tracked);
+        viewsStale ||= result.schemaChanged;
+        this.stats.ms += performance.now() - started;
+        this.stats.flushes += 1;
+        this.options.onMaterialized?.({ sheetId: tracked.sheetId, template: readMeta(tracked.doc).template, rows: result.rows, at: Date.now() });
+      }
+      if (viewsStale) await this.refreshWorkspaceViews();
+    })();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async writeSheet(tracked: TrackedSheet): Promise<{ rows: number; schemaChanged: boolean }> {
+    const { doc, sheetId } = tracked;
+    // Everything below is read synchronously from the document, so the write is one consistent state.
+    const schemaChanged = tracked.schemaDirty;
+    const columns = storedColumns(doc);
+    const rowIds = schemaChanged ? [...rowsMap(doc).keys()] : [...tracked.dirtyRows];
+    const changedCells = [...tracked.changedCells.values()];
+    const conflicts = tracked.newConflicts;
+    const meta = readMeta(doc);
+    const seq = tracked.seqSource();
+    tracked.dirtyRows = new Set();
+    tracked.changedCells = new Map();
+    tracked.newConflicts = [];
+    tracked.schemaDirty = false;
+    tracked.metaDirty = false;
+    tracked.adjustmentIndex ??= indexAdjustments(adjustmentsArray(doc).toArray().filter(isAdjustment));
+    const index = tracked.adjustmentIndex;
+    let liveRows = 0;
+    rowsMap(doc).forEach((row) => {
+      if (row.get('deleted') !== true) liveRows++;
+    });
+    const now = Date.now();
+    const staging = `stage_${sheetId}`;
+    const c = this.connection;
+
+    await c.run('BEGIN TRANSACTION');
+    try {
+      if (schemaChanged) {
+        await c.run(createSheetTableSql(sheetId, columns));
+        await c.run('DELETE FROM sheet_columns WHERE sheet_id = $id', { id: sheetId });
+        const appender = await c.createAppender('sheet_columns');
+        for (const column of columns) {
+          appendText(appender, sheetId);
+          appendText(appender, column.id);
+          appendText(appender, column.name);
+          appendText(appender, column.type);
+          appendText(appender, column.order);
+          appender.appendBoolean(column.deleted);
+          appender.endRow();
+        }
+        appender.closeSync();
+        await c.run(sheetViewSql(sheetId, columns));
+      }
+      if (rowIds.length > 0) {
+        await c.run(createStagingTableSql(staging, columns));
+        const appender = await c.createAppender(staging);
+        for (const rowId of rowIds) {
+          const row = rowsMap(doc).get(rowId);
+          if (!(row instanceof Y.Map)) continue;
+          const cells = rowCells(row);
+          appendText(appender, rowId);
+          appendText(appender, String(row.get('order') ?? ''));
+          appender.appendBoolean(row.get('deleted') === true);
+          for (const column of columns) {
+            const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
+            appendTyped(appender, column.type, resolveCell(cell, index.get(cellKey(rowId, column.id))));
+          }
+          appender.endRow();
+        }
+        appender.closeSync();
+        await c.run(upsertFromStagingSql(sheetId, staging, columns));
+        await c.run(`DROP TABLE ${ident(staging)}`);
+      }
+      if (changedCells.length > 0) {
+        const appender = await c.createAppender('cell_history');
+        for (const { row, col } of changedCells) {
+          const rowMap = rowsMap(doc).get(row);
+          const cells = rowMap instanceof Y.Map ? rowCells(rowMap) : undefined;
+          const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
+          const adjustments = index.get(cellKey(row, col));
+          const latestAdjustment = adjustments?.at(-1);
+          const stamp = latestAdjustment && (!cell || latestAdjustment.t > cell.t) ? latestAdjustment : cell;
+          appendText(appender, sheetId);
+          appendText(appender, row);
+          appendText(appender, col);
+          appendText(appender, JSON.stringify(resolveCell(cell, adjustments)));
+          if (stamp) appender.appendDouble(stamp.t);
+          else appender.appendNull();
+          appendText(appender, stamp?.by ?? null);
+          appender.appendBigInt(BigInt(now));
+          appender.endRow();
+        }
+        appender.closeSync();
+        this.stats.cells += changedCells.length;
+      }
+      if (conflicts.length > 0) {
+        const appender = await c.createAppender('conflict_log');
+        for (const conflict of conflicts) {
+          appendText(appender, sheetId);
+          appendText(appender, String(conflict?.row ?? ''));
+          appendText(appender, String(conflict?.col ?? ''));
+          appendText(appender, JSON.stringify(conflict?.kept ?? null));
+          appendText(appender, JSON.stringify(conflict?.lost ?? null));
+          appender.appendBigInt(BigInt(now));
+          appender.endRow();
+        }
+        appender.closeSync();
+      }
+      await c.run(
+        `INSERT INTO sheets (id, title, template, created_at, updated_at, row_count, column_count, materialized_seq)
+         VALUES ($id, $title, $template, $created, $now, $rows, $cols, $seq)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at,
+           row_count = excluded.row_count, column_count = excluded.column_count, materialized_seq = excluded.materialized_seq`,
+        {
+          id: sheetId,
+          title: meta.title,
+          template: meta.template,
+          created: meta.createdAt || now,
+          now,
+          rows: liveRows,
+          cols: columns.filter((col) => !col.deleted).length,
+          seq,
+        },
+      );
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      // Put the work back so the next flush retries it.
+      tracked.schemaDirty ||= schemaChanged;
+      tracked.metaDirty = true;
+      for (const id of rowIds) tracked.dirtyRows.add(id);
+      for (const cell of changedCells) tracked.changedCells.set(cellKey(cell.row, cell.col), cell);
+      tracked.newConflicts.unshift(...conflicts);
+      throw error;
+    }
+    this.stats.rows += rowIds.length;
+    return { rows: rowIds.length, schemaChanged };
+  }
+
+  /** Recreates `products` and `sales` over every stored sheet of those templates. */
+  async refreshWorkspaceViews(): Promise<void> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT s.id, s.template, c.col_id, c.name, c.type, c.deleted
+       FROM sheets s JOIN sheet_columns c ON c.sheet_id = s.id
+       WHERE s.template IN ('products', 'sales') ORDER BY s.id, c.ord, c.col_id`,
+    );
+    const sheets = new Map<string, StoredSheet>();
+    for (const [id, template, colId, name, type, deleted] of reader.getRows()) {
+      const sheet = sheets.get(String(id)) ?? { id: String(id), template: template as TemplateName, columns: [] };
+      sheet.columns.push({ id: String(colId), name: String(name), type: type as ColumnType, deleted: deleted === true });
+      sheets.set(sheet.id, sheet);
+    }
+    await this.connection.run(workspaceViewSql('products', [...sheets.values()]));
+    await this.connection.run(workspaceViewSql('sales', [...sheets.values()]));
+  }
+}
+
+function storedColumns(doc: Y.Doc): Array<StoredColumn & { order: string }> {
+  const columns: Array<StoredColumn & { order: string }> = [];
+  columnsMap(doc).forEach((column, id) => {
+    if (!(column instanceof Y.Map)) return;
+    const type = column.get('type');
+    columns.push({
+      id,
+      name: String(column.get('name') ?? ''),
+      type: type === 'number' || type === 'boolean' || type === 'date' ? type : 'text',
+      order: String(column.get('order') ?? ''),
+      deleted: column.get('deleted') === true,
+    });
+  });
+  return columns.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : 1));
+}
+
+function asCell(value: unknown): Cell | undefined {
+  if (value && typeof value === 'object' && 't' in value && 'v' in value) return value as Cell;
+  return undefined;
+}
+
+function isAdjustment(value: unknown): value is Adjustment {
+  const a = value as Adjustment;
+  return !!a && typeof a.row === 'string' && typeof a.col === 'string' && typeof a.d === 'number' && Number.isFinite(a.d) && typeof a.t === 'number';
+}
+
+function appendText(appender: DuckDBAppender, value: string | null): void {
+  if (value === null) appender.appendNull();
+  else appender.appendVarchar(value);
+}
+
+/** Appends a value of the column's type; a value of another type (a hostile or stale write) is NULL. */
+function appendTyped(appender: DuckDBAppender, type: ColumnType, value: CellValue): void {
+  if (type === 'number' && typeof value === 'number' && Number.isFinite(value)) appender.appendDouble(value);
+  else if (type === 'boolean' && typeof value === 'boolean') appender.appendBoolean(value);
+  else if ((type === 'text' || type === 'date') && typeof value === 'string') appender.appendVarchar(value);
+  else appender.appendNull();
+}

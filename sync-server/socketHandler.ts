@@ -1,0 +1,88 @@
+// Accepts y-websocket connections: the room name is the sheet id. Refusals use close codes the stock
+// client treats as final; messages are queued until the room's stored state is loaded.
+import type { IncomingMessage } from 'node:http';
+import type WebSocket from 'ws';
+import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN } from '../lib/protocol';
+import { isSheetId } from '../lib/schema';
+import { logger } from './logger';
+import type { RoomManager } from './roomManager';
+
+export type Authorization = { ok: true; userId: string | null } | { ok: false; code: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN; reason: string };
+
+/** Decides at the upgrade whether a request may join a sheet. The default lets everyone in. */
+export type Authorize = (request: IncomingMessage, sheetId: string) => Promise<Authorization> | Authorization;
+
+export const allowEveryone: Authorize = () => ({ ok: true, userId: null });
+
+const PING_INTERVAL_MS = 30_000;
+
+export function sheetIdFromUrl(url: string | undefined): string | null {
+  const path = new URL(url ?? '/', 'http://localhost').pathname.replace(/^\/+|\/+$/g, '');
+  const id = decodeURIComponent(path);
+  return isSheetId(id) ? id : null;
+}
+
+export async function handleSocket(socket: WebSocket, request: IncomingMessage, rooms: RoomManager, authorize: Authorize): Promise<void> {
+  socket.binaryType = 'nodebuffer';
+  const queued: Uint8Array[] = [];
+  let deliver: ((data: Uint8Array) => void) | null = null;
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) {
+      socket.close(CLOSE_BAD_MESSAGE, 'binary y-websocket messages only');
+      return;
+    }
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (deliver) deliver(bytes);
+    else queued.push(bytes);
+  });
+  socket.on('error', (err) => logger.debug({ err }, 'socket error'));
+
+  const sheetId = sheetIdFromUrl(request.url);
+  if (!sheetId || !rooms.knownSheets.has(sheetId)) {
+    socket.close(CLOSE_NO_SUCH_SHEET, 'no such sheet');
+    return;
+  }
+  const authorization = await authorize(request, sheetId);
+  if (!authorization.ok) {
+    socket.close(authorization.code, authorization.reason);
+    return;
+  }
+  let room;
+  try {
+    room = await rooms.open(sheetId);
+  } catch (err) {
+    logger.error({ err, sheetId }, 'room failed to load');
+    socket.close(1011, 'room failed to load');
+    return;
+  }
+  if (socket.readyState !== socket.OPEN) {
+    rooms.release(room);
+    return;
+  }
+  const loadedRoom = room;
+  let alive = true;
+  const pinger = setInterval(() => {
+    if (!alive) {
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, PING_INTERVAL_MS);
+  socket.on('pong', () => (alive = true));
+  socket.on('close', () => {
+    clearInterval(pinger);
+    loadedRoom.removeSocket(socket);
+    rooms.release(loadedRoom);
+  });
+  loadedRoom.addSocket(socket);
+  deliver = (data) => {
+    try {
+      loadedRoom.handleMessage(socket, data);
+    } catch (err) {
+      logger.warn({ sheetId, err: (err as Error).message }, 'malformed message; closing socket');
+      socket.close(CLOSE_BAD_MESSAGE, 'malformed message');
+    }
+  };
+  for (const data of queued.splice(0)) deliver(data);
+}

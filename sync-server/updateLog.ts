@@ -1,0 +1,200 @@
+// The durable update log: every Yjs update is appended to DuckDB in group commits (one appender flush
+// per batch, not a transaction per update), and periodically compacted into a snapshot.
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+import { logger } from './logger';
+
+interface PendingUpdate {
+  sheetId: string;
+  seq: number;
+  data: Uint8Array;
+}
+
+export interface CommittedBatch {
+  sheetId: string;
+  /** Highest sequence number now durable for this sheet. */
+  seq: number;
+  updates: Uint8Array[];
+}
+
+export interface StoredDocument {
+  updates: Uint8Array[];
+  lastSeq: number;
+  /** Updates appended since the last snapshot (drives compaction). */
+  sinceSnapshot: number;
+}
+
+export interface UpdateLogOptions {
+  /** Called after each group commit, once per sheet in the batch. */
+  onCommitted?: (batch: CommittedBatch) => void;
+  /** Upper bound on waiting to gather a batch; commits start at once when idle. */
+  maxBatchDelayMs?: number;
+}
+
+export class UpdateLog {
+  private pending: PendingUpdate[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private readonly lastSeqs = new Map<string, number>();
+  private readonly waiters: Array<() => void> = [];
+  private failure: Error | null = null;
+  stats = { updates: 0, batches: 0, bytes: 0 };
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly options: UpdateLogOptions = {},
+  ) {}
+
+  /** Reads a sheet's snapshot and the log after it, in order. */
+  async load(sheetId: string): Promise<StoredDocument> {
+    const snapshot = await this.connection.runAndReadAll('SELECT data, upto_seq FROM doc_snapshots WHERE sheet_id = $id', { id: sheetId });
+    const updates: Uint8Array[] = [];
+    let lastSeq = 0;
+    const snapshotRow = snapshot.getRows()[0];
+    if (snapshotRow) {
+      updates.push(blobBytes(snapshotRow[0]));
+      lastSeq = Number(snapshotRow[1]);
+    }
+    const log = await this.connection.runAndReadAll('SELECT data, seq FROM doc_updates WHERE sheet_id = $id AND seq > $after ORDER BY seq', {
+      id: sheetId,
+      after: lastSeq,
+    });
+    const rows = log.getRows();
+    for (const row of rows) {
+      updates.push(blobBytes(row[0]));
+      lastSeq = Math.max(lastSeq, Number(row[1]));
+    }
+    this.lastSeqs.set(sheetId, Math.max(lastSeq, this.lastSeqs.get(sheetId) ?? 0));
+    return { updates, lastSeq, sinceSnapshot: rows.length };
+  }
+
+  /** Highest sequence number stored for each sheet (snapshot or log). */
+  async storedSeqs(): Promise<Map<string, number>> {
+    const reader = await this.connection.runAndReadAll(
+      `SELECT sheet_id, max(seq) FROM (SELECT sheet_id, seq FROM doc_updates UNION ALL SELECT sheet_id, upto_seq FROM doc_snapshots) GROUP BY sheet_id`,
+    );
+    return new Map(reader.getRows().map((row) => [String(row[0]), Number(row[1])]));
+  }
+
+  /** Queues an update for the next group commit and returns its sequence number. */
+  append(sheetId: string, data: Uint8Array): number {
+    if (this.failure) throw this.failure;
+    const seq = (this.lastSeqs.get(sheetId) ?? 0) + 1;
+    this.lastSeqs.set(sheetId, seq);
+    this.pending.push({ sheetId, seq, data });
+    this.schedule();
+    return seq;
+  }
+
+  lastSeq(sheetId: string): number {
+    return this.lastSeqs.get(sheetId) ?? 0;
+  }
+
+  /** Resolves when everything appended so far is committed. */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) {
+      if (this.flushing) await this.flushing;
+      else await this.commitBatch();
+    }
+  }
+
+  /**
+   * Replaces the log up to `uptoSeq` with one snapshot. The caller passes the document state that
+   * contains every update up to `uptoSeq`; those updates must already be committed (flush first).
+   */
+  async compact(sheetId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+    await this.flush();
+    await this.exclusive(async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        await this.connection.run(
+          `INSERT INTO doc_snapshots VALUES ($id, $data, $seq, $now)
+           ON CONFLICT (sheet_id) DO UPDATE SET data = excluded.data, upto_seq = excluded.upto_seq, created_at = excluded.created_at`,
+          { id: sheetId, data: blobValue(state), seq: uptoSeq, now: Date.now() },
+        );
+        await this.connection.run('DELETE FROM doc_updates WHERE sheet_id = $id AND seq <= $seq', { id: sheetId, seq: uptoSeq });
+        await this.connection.run('COMMIT');
+      } catch (error) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async deleteSheet(sheetId: string): Promise<void> {
+    await this.flush();
+    await this.exclusive(async () => {
+      await this.connection.run('DELETE FROM doc_updates WHERE sheet_id = $id', { id: sheetId });
+      await this.connection.run('DELETE FROM doc_snapshots WHERE sheet_id = $id', { id: sheetId });
+    });
+    this.lastSeqs.delete(sheetId);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    const delay = this.options.maxBatchDelayMs ?? 2;
+    setTimeout(() => {
+      this.scheduled = false;
+      void this.commitBatch();
+    }, delay);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      while (this.flushing) await this.flushing;
+      let release!: () => void;
+      this.flushing = new Promise<void>((resolve) => (release = resolve));
+      try {
+        return await work();
+      } finally {
+        this.flushing = null;
+        release();
+        if (this.pending.length > 0) this.schedule();
+      }
+    };
+    return run();
+  }
+
+  private commitBatch(): Promise<void> {
+    if (this.pending.length === 0) return this.flushing ?? Promise.resolve();
+    return this.exclusive(async () => {
+      const batch = this.pending;
+      this.pending = [];
+      if (batch.length === 0) return;
+      try {
+        const appender = await this.connection.createAppender('doc_updates');
+        for (const update of batch) {
+          appender.appendVarchar(update.sheetId);
+          appender.appendBigInt(BigInt(update.seq));
+          appender.appendBlob(update.data);
+          appender.endRow();
+        }
+        // One flush is one commit: the whole batch becomes durable together.
+        appender.closeSync();
+      } catch (error) {
+        this.failure = error as Error;
+        logger.fatal({ err: error }, 'update log commit failed; refusing further updates');
+        throw error;
+      }
+      this.stats.updates += batch.length;
+      this.stats.batches += 1;
+      const bySheet = new Map<string, CommittedBatch>();
+      for (const update of batch) {
+        this.stats.bytes += update.data.byteLength;
+        const entry = bySheet.get(update.sheetId) ?? { sheetId: update.sheetId, seq: 0, updates: [] };
+        entry.seq = Math.max(entry.seq, update.seq);
+        entry.updates.push(update.data);
+        bySheet.set(update.sheetId, entry);
+      }
+      for (const entry of bySheet.values()) this.options.onCommitted?.(entry);
+    });
+  }
+}
+
+function blobBytes(value: unknown): Uint8Array {
+  if (value && typeof value === 'object' && 'bytes' in value) return (value as { bytes: Uint8Array }).bytes;
+  throw new Error('expected a BLOB value from DuckDB');
+}
+
+
+
