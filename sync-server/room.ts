@@ -133,8 +133,12 @@ export class Room {
   /** Records updates as durable and tells every socket the committed state vector. */
   markDurable(updates: readonly Uint8Array[]): void {
     for (const update of updates) {
-      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
-        if ((this.durable.get(client) ?? 0) < clock) this.durable.set(client, clock);
+      // encodeStateVectorFromUpdate only counts structs from clock 0, so an incremental update would
+      // never advance the durable vector: use the update's own ranges, contiguous with what is stored.
+      const { from, to } = Y.parseUpdateMeta(update);
+      for (const [client, clock] of to) {
+        const durable = this.durable.get(client) ?? 0;
+        if ((from.get(client) ?? 0) <= durable && durable < clock) this.durable.set(client, clock);
       }
     }
     if (this.sockets.size === 0) return;

@@ -16,6 +16,8 @@ export interface SyncServerRequest {
   /** JSON body; sent as-is when already a string. */
   body?: unknown;
   signal?: AbortSignal;
+  /** Passed on as x-cellar-user: the writer recorded on server-side edits. */
+  user?: string;
 }
 
 /** Calls `/internal<path>` on the sync server. Network failures become a 503 JSON error response. */
@@ -26,6 +28,7 @@ export async function syncServerFetch(path: string, request: SyncServerRequest =
       method: request.method ?? 'GET',
       headers: {
         authorization: `Bearer ${secret}`,
+        ...(request.user ? { 'x-cellar-user': request.user } : {}),
         ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
@@ -63,4 +66,39 @@ export async function relay(path: string, request: SyncServerRequest = {}): Prom
 export function publicSyncSettings(): { syncPublicUrl: string | null; syncPort: number } {
   const { config } = connection();
   return { syncPublicUrl: config.syncPublicUrl, syncPort: config.syncPort };
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export function errorResponse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+/**
+ * Forwards a browser's POST body to the sync server, refusing oversized bodies before reading them whole.
+ * Validation happens once, on the sync server, where the edit is applied.
+ */
+export async function relayPost(request: Request, path: string): Promise<Response> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const body = Buffer.concat(chunks).toString('utf8');
+  return relay(path, { method: 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined });
+}
+
+/** Path segment for a sheet id, encoded so nothing in it can change the internal URL. */
+export function sheetPath(id: string): string {
+  return `/sheets/${encodeURIComponent(id)}`;
 }

@@ -1,0 +1,47 @@
+// A stock y-websocket client in Node (the `ws` polyfill), as any third-party program would connect.
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { MESSAGE_SAVED } from '../../lib/protocol';
+import { waitFor } from './syncServerProcess';
+
+export interface StockClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** The latest durable state vector the server reported (Cellar's own message type). */
+  saved: Map<number, number>;
+  synced: () => Promise<void>;
+  /** Resolves when the server reports this client's own edits durable. */
+  savedOwnEdits: () => Promise<void>;
+  destroy: () => void;
+}
+
+export function connectStockClient(wsUrl: string, sheetId: string, options: { connect?: boolean } = {}): StockClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(wsUrl, sheetId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    connect: options.connect ?? true,
+  });
+  const saved = new Map<number, number>();
+  // Cellar's save acknowledgement; a stock client without this handler logs and ignores it.
+  provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+    for (const [client, clock] of Y.decodeStateVector(decoding.readVarUint8Array(decoder))) saved.set(client, clock);
+  };
+  return {
+    doc,
+    provider,
+    saved,
+    synced: () => waitFor(() => provider.synced, { timeoutMs: 10_000, what: 'sync' }).then(() => undefined),
+    savedOwnEdits: () =>
+      waitFor(() => (saved.get(doc.clientID) ?? 0) >= (Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0), {
+        timeoutMs: 10_000,
+        what: 'the save acknowledgement',
+      }).then(() => undefined),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}

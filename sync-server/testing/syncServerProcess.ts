@@ -1,0 +1,86 @@
+// Test harness: the real sync server as a child process (npm run sync-server) on a free loopback port,
+// with its own DuckDB file in a temp directory, so tests can SIGTERM and SIGKILL it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 5000, intervalMs = 20, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export interface SyncServerProcess {
+  port: number;
+  dataDir: string;
+  secret: string;
+  httpUrl: string;
+  wsUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Calls the internal API with the shared secret. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes in tests
+  api: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+
+export async function startSyncServerProcess(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<SyncServerProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cellar-test-'));
+  const port = options.port ?? (await freePort());
+  const secret = 'test-secret-0123456789';
+  let output = '';
+  // One process (no tsx CLI wrapper), so SIGKILL really kills the server holding the DuckDB file.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+    env: { ...process.env, SYNC_PORT: String(port), SYNC_HOST: '127.0.0.1', CELLAR_DATA: dataDir, CELLAR_SECRET: secret, CELLAR_SEED: '0', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`sync server exited: ${output}`);
+      return (await fetch(`${httpUrl}/health`)).ok;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: 'the sync server to listen' },
+  );
+  const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const response = await fetch(`${httpUrl}/internal${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(signal);
+    });
+  return { port, dataDir, secret, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, child, output: () => output, api, stop };
+}
