@@ -1,12 +1,49 @@
-// What the sync server adds to every room and to the internal API beyond the spine.
-import type { Route } from './internalApi';
+// What the sync server adds to every room and to the internal API beyond the spine: insights and
+// top-down spreading.
+import { spreadBody } from '../lib/apiSchemas';
+import { applySpread } from '../lib/sheetSpread';
+import { HttpError, notFound, badRequest } from './httpErrors';
+import { InsightError, runInsight } from './insightRunner';
+import { parse, sheetParam, type Route } from './internalApi';
 import type { Room } from './room';
 import type { SyncServer } from './syncServer';
+
+/** Longest an insight query may run before it is interrupted. */
+const INSIGHT_TIME_LIMIT_MS = 10_000;
 
 export function serverExtensions(): Array<(room: Room) => () => void> {
   return [];
 }
 
-export function serverRoutes(_server: Omit<SyncServer, 'close' | 'url'>): Route[] {
-  return [];
+export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/internal\/insights\/([^/]+)$/,
+      handle: ({ params, query }) =>
+        server.db.read(async (connection) => {
+          const timer = setTimeout(() => connection.interrupt(), INSIGHT_TIME_LIMIT_MS);
+          try {
+            return await runInsight(connection, params[0], query);
+          } catch (error) {
+            if (error instanceof InsightError) throw error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, 'invalid_params');
+            if (/interrupt/i.test(String((error as Error).message))) throw new HttpError(503, 'timeout', `the insight took longer than ${INSIGHT_TIME_LIMIT_MS / 1000} s`);
+            throw error;
+          } finally {
+            clearTimeout(timer);
+          }
+        }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/internal\/sheets\/([^/]+)\/spread$/,
+      handle: async ({ params, body, editor }) => {
+        const sheetId = sheetParam(server, params[0]);
+        const input = parse(spreadBody, await body());
+        const outcome = await server.rooms.withRoom(sheetId, (room) => applySpread(room.doc, input, editor));
+        await server.log.flush();
+        return outcome;
+      },
+    },
+  ];
 }
