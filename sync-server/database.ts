@@ -23,6 +23,9 @@ export async function openDatabase(file: string): Promise<Database> {
   const instance = await DuckDBInstance.create(file);
   const log = await instance.connect();
   await log.run(CATALOG_SCHEMA_SQL);
+  // Sandbox: no SQL here may read or write files or the network, and nothing may change that later.
+  await log.run('SET enable_external_access = false');
+  await log.run('SET lock_configuration = true');
   const materializer = await instance.connect();
   const idle: DuckDBConnection[] = [];
   for (let i = 0; i < READERS; i++) idle.push(await instance.connect());
