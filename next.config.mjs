@@ -1,3 +1,5 @@
+import { withSerwist } from '@serwist/turbopack';
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // DuckDB is only opened by the sync server, but lib/ code that names it must never be bundled.
@@ -5,4 +7,6 @@ const nextConfig = {
   reactStrictMode: true,
 };
 
-export default nextConfig;
+// withSerwist only appends esbuild packages to serverExternalPackages (the service worker is built by
+// app/serwist/[path]/route.ts).
+export default withSerwist(nextConfig);

@@ -1,0 +1,526 @@
+'use client';
+// The sheet page: header (tabs, presence, save status, undo/redo), toolbar (rows, columns, receive/sell),
+// the windowed grid and, beside a products sheet, the live low-stock panel.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { formatValue } from '@/lib/cellValue';
+import { conflictsFor, resolveCellConflict } from '@/lib/client/conflictActions';
+import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
+import { COLUMN_TYPES, TEMPLATE_NAMES, type ColumnType, type TemplateName } from '@/lib/schema';
+import {
+  applyCellUpdates,
+  conflictsArray,
+  deleteColumn,
+  deleteRows,
+  insertColumn,
+  insertRows,
+  moveColumn,
+  moveRow,
+  renameColumn,
+  retypeColumn,
+} from '@/lib/sheetDoc';
+import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
+import ServiceWorkerRegistration from './ServiceWorkerRegistration';
+import './sheet.css';
+
+interface SheetSummary {
+  id: string;
+  title: string;
+  template: TemplateName;
+}
+
+interface Notice {
+  id: number;
+  text: string;
+  kind: 'error' | 'info';
+}
+
+export default function SheetApp({ sheetId, settings }: { sheetId: string; settings: SyncSettings }) {
+  const [conn, setConn] = useState<SheetConnection | null>(null);
+  useEffect(() => {
+    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort });
+    setConn(connection);
+    if (typeof window !== 'undefined') (window as unknown as { __cellar?: SheetConnection }).__cellar = connection;
+    return () => {
+      connection.destroy();
+      setConn(null);
+    };
+    // settings is plain data from the server; its fields are what matter.
+  }, [sheetId, settings.syncPublicUrl, settings.syncPort]);
+
+  return (
+    <div className="sheet-app">
+      <ServiceWorkerRegistration />
+      {conn ? <SheetWorkspace conn={conn} /> : <div className="sheet-loading">Opening sheet…</div>}
+    </div>
+  );
+}
+
+function SheetWorkspace({ conn }: { conn: SheetConnection }) {
+  const store = conn.store;
+  const meta = useStore(store, (s) => s.meta);
+  const loaded = useStore(store, (s) => s.loaded);
+  const status = useStore(store, (s) => s.status);
+  const statusLog = useStore(store, (s) => s.statusLog);
+  const peers = useStore(store, (s) => s.peers);
+  const canUndo = useStore(store, (s) => s.canUndo);
+  const canRedo = useStore(store, (s) => s.canRedo);
+  const columns = useStore(store, (s) => s.columns);
+  const rowCount = useStore(store, (s) => s.rowCount);
+  const user = useStore(store, (s) => s.user);
+  const lowStock = useStore(store, (s) => s.lowStock);
+
+  const [notices, setNotices] = useState<Notice[]>([]);
+  const noticeId = useRef(0);
+  const notify = useCallback((text: string, kind: 'error' | 'info' = 'info') => {
+    const id = ++noticeId.current;
+    setNotices((list) => [...list.slice(-3), { id, text, kind }]);
+    setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), kind === 'error' ? 8000 : 4000);
+  }, []);
+
+  const [active, setActive] = useState<ActiveCell | null>(null);
+  const [selection, setSelection] = useState<GridSelection | null>(null);
+  const onActiveChange = useCallback((a: ActiveCell | null, s: GridSelection | null) => {
+    setActive(a ? { ...a } : null);
+    setSelection(s ? { ...s } : null);
+  }, []);
+
+  const [columnMenu, setColumnMenu] = useState<number | null>(null);
+  const [quantity, setQuantity] = useState('1');
+
+  const tryWrite = useCallback(
+    (fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        notify(error instanceof Error ? error.message : String(error), 'error');
+      }
+    },
+    [notify],
+  );
+
+  // ---- rows ----
+  const selectedRowIds = useCallback((): string[] => {
+    const range = selection ?? (active ? { top: active.row, bottom: active.row, left: active.col, right: active.col } : null);
+    if (!range) return [];
+    const ids: string[] = [];
+    for (let r = range.top; r <= range.bottom; r++) {
+      const id = conn.model.rowIdAt(r);
+      if (id) ids.push(id);
+    }
+    return ids;
+  }, [active, selection, conn]);
+
+  const addRow = () =>
+    tryWrite(() => {
+      const after = active ? conn.model.rowIdAt(active.row) : undefined;
+      insertRows(conn.doc, [{}], { after: after ?? undefined }, conn.editor);
+    });
+  const removeRows = () => {
+    const ids = selectedRowIds();
+    if (ids.length === 0) return notify('Select a row first');
+    tryWrite(() => deleteRows(conn.doc, ids, conn.origin));
+    notify(`Deleted ${ids.length} row${ids.length === 1 ? '' : 's'} — Undo brings ${ids.length === 1 ? 'it' : 'them'} back`);
+  };
+  const moveActiveRow = (delta: -1 | 1) => {
+    if (!active) return notify('Select a row first');
+    const index = conn.model.indexOfRow(active.rowId);
+    const target = index + delta;
+    if (index < 0 || target < 0 || target >= conn.model.rowCount) return;
+    // Moving up: after the row two above (or to the top); moving down: after the next row.
+    const after = delta === -1 ? (target === 0 ? null : conn.model.rowIdAt(target - 1)!) : conn.model.rowIdAt(target)!;
+    tryWrite(() => moveRow(conn.doc, active.rowId, after, conn.origin));
+  };
+
+  // ---- columns ----
+  const [newColumn, setNewColumn] = useState<{ name: string; type: ColumnType } | null>(null);
+  const addColumn = () => {
+    if (!newColumn || !newColumn.name.trim()) return;
+    const after = active ? conn.model.columns[active.col]?.id : undefined;
+    tryWrite(() => insertColumn(conn.doc, { name: newColumn.name.trim(), type: newColumn.type }, after, conn.origin));
+    setNewColumn(null);
+  };
+
+  // ---- receive / sell (products) ----
+  const stockColumn = columns.find((c) => c.name === 'stock' && c.type === 'number');
+  const adjustStock = (sign: 1 | -1) => {
+    if (!active || !stockColumn) return notify('Select a product row first');
+    const qty = Number(quantity);
+    if (!Number.isFinite(qty) || qty <= 0) return notify('Quantity must be a positive number', 'error');
+    tryWrite(() => applyCellUpdates(conn.doc, [{ row: active.rowId, col: stockColumn.id, adjust: sign * qty }], conn.editor));
+  };
+
+  // ---- conflicts on the active cell ----
+  const [conflictVersion, setConflictVersion] = useState(0);
+  useEffect(() => {
+    const conflicts = conflictsArray(conn.doc);
+    const bump = () => setConflictVersion((v) => v + 1);
+    conflicts.observe(bump);
+    return () => conflicts.unobserve(bump);
+  }, [conn]);
+  const activeConflicts = useMemo(() => {
+    void conflictVersion;
+    return active ? conflictsFor(conn.doc, active.rowId, active.colId) : [];
+  }, [active, conn, conflictVersion]);
+
+  // ---- global undo/redo when focus is outside the grid and not in a text field ----
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.Spreadsheet'))) return;
+      const key = event.key.toLowerCase();
+      if (!(event.ctrlKey || event.metaKey) || (key !== 'z' && key !== 'y')) return;
+      event.preventDefault();
+      if (key === 'y' || event.shiftKey) conn.redo();
+      else conn.undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [conn]);
+
+  useEffect(() => {
+    if (meta?.title) document.title = `${meta.title} — Cellar`;
+  }, [meta?.title]);
+
+  const isProducts = meta?.template === 'products';
+  const menuColumn = columnMenu !== null ? columns[columnMenu] : undefined;
+
+  return (
+    <>
+      <header className="sheet-header">
+        <SheetTabs currentId={conn.sheetId} currentTitle={meta?.title} notify={notify} />
+        <div className="header-right">
+          <div className="peers" data-testid="peers" aria-label="People here">
+            {peers.map((p) => (
+              <span key={p.clientId} className="peer-chip" style={{ borderColor: p.color }} title={p.name} data-peer={p.name}>
+                <span className="peer-dot" style={{ background: p.color }} />
+                {p.name}
+              </span>
+            ))}
+          </div>
+          <UserName name={user.name} color={user.color} onRename={(n) => conn.rename(n)} />
+          <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} data-log={statusLog.join(' ')} role="status">
+            {status.state === 'offline' && <span className="offline-badge">Offline</span>}
+            {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
+          </span>
+        </div>
+      </header>
+
+      <div className="toolbar" role="toolbar">
+        <button type="button" onClick={() => conn.undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+          ↶ Undo
+        </button>
+        <button type="button" onClick={() => conn.redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+          ↷ Redo
+        </button>
+        <span className="sep" />
+        <button type="button" onClick={addRow} data-testid="add-row">
+          + Row
+        </button>
+        <button type="button" onClick={removeRows} disabled={!active}>
+          Delete row
+        </button>
+        <button type="button" onClick={() => moveActiveRow(-1)} disabled={!active} title="Move row up">
+          ↑
+        </button>
+        <button type="button" onClick={() => moveActiveRow(1)} disabled={!active} title="Move row down">
+          ↓
+        </button>
+        <span className="sep" />
+        {newColumn ? (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              addColumn();
+            }}
+          >
+            <input autoFocus placeholder="column name" value={newColumn.name} onChange={(e) => setNewColumn({ ...newColumn, name: e.target.value })} />
+            <select value={newColumn.type} onChange={(e) => setNewColumn({ ...newColumn, type: e.target.value as ColumnType })}>
+              {COLUMN_TYPES.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+            <button type="submit">Add</button>
+            <button type="button" onClick={() => setNewColumn(null)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          <button type="button" onClick={() => setNewColumn({ name: '', type: 'text' })}>
+            + Column
+          </button>
+        )}
+        {isProducts && (
+          <>
+            <span className="sep" />
+            <label className="qty">
+              Qty <input type="number" min="0" step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} aria-label="Quantity" />
+            </label>
+            <button type="button" onClick={() => adjustStock(1)} disabled={!active} data-testid="receive">
+              Receive
+            </button>
+            <button type="button" onClick={() => adjustStock(-1)} disabled={!active} data-testid="sell">
+              Sell
+            </button>
+          </>
+        )}
+        <span className="toolbar-info">
+          {rowCount.toLocaleString()} rows × {columns.length} columns
+          {active && ` · ${columns[active.col]?.name ?? ''} ${active.row + 1}`}
+        </span>
+      </div>
+
+      {activeConflicts.length > 0 && active && (
+        <div className="conflict-bar" role="alert">
+          Concurrent edits here. Kept “{formatValue(activeConflicts[0].kept.v)}”, lost “{formatValue(activeConflicts[0].lost.v)}”.
+          <button type="button" onClick={() => tryWrite(() => resolveCellConflict(conn.doc, active.rowId, active.colId, 'kept', conn.editor))}>
+            Keep “{formatValue(activeConflicts[0].kept.v)}”
+          </button>
+          <button type="button" onClick={() => tryWrite(() => resolveCellConflict(conn.doc, active.rowId, active.colId, 'lost', conn.editor))}>
+            Use “{formatValue(activeConflicts[0].lost.v)}”
+          </button>
+        </div>
+      )}
+
+      <main className={`sheet-main${isProducts ? ' with-panel' : ''}`}>
+        {loaded || columns.length > 0 ? (
+          <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} />
+        ) : (
+          <div className="sheet-loading">{status.state === 'refused' ? status.label : 'Loading sheet…'}</div>
+        )}
+        {isProducts && <LowStockPanel items={lowStock} />}
+      </main>
+
+      {menuColumn && columnMenu !== null && (
+        <ColumnMenu
+          key={menuColumn.id}
+          name={menuColumn.name}
+          type={menuColumn.type}
+          canLeft={columnMenu > 0}
+          canRight={columnMenu < columns.length - 1}
+          onClose={() => setColumnMenu(null)}
+          onRename={(name) => tryWrite(() => renameColumn(conn.doc, menuColumn.id, name, conn.origin))}
+          onRetype={(type) => tryWrite(() => retypeColumn(conn.doc, menuColumn.id, type, conn.origin))}
+          onDelete={() => {
+            tryWrite(() => deleteColumn(conn.doc, menuColumn.id, conn.origin));
+            setColumnMenu(null);
+          }}
+          onMove={(delta) => {
+            const target = columnMenu + delta;
+            const after = delta === -1 ? (target === 0 ? null : columns[target - 1].id) : columns[target].id;
+            tryWrite(() => moveColumn(conn.doc, menuColumn.id, after, conn.origin));
+            setColumnMenu(target);
+          }}
+        />
+      )}
+
+      <div className="notices" aria-live="polite">
+        {notices.map((n) => (
+          <div key={n.id} className={`notice notice-${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
+            {n.text}
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
+
+function UserName({ name, color, onRename }: { name: string; color: string; onRename: (name: string) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(name);
+  if (!editing)
+    return (
+      <button type="button" className="me" onClick={() => (setDraft(name), setEditing(true))} title="Your name as others see it" data-testid="me">
+        <span className="peer-dot" style={{ background: color }} />
+        {name}
+      </button>
+    );
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onRename(draft);
+        setEditing(false);
+      }}
+    >
+      <input autoFocus value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={() => setEditing(false)} aria-label="Your name" />
+    </form>
+  );
+}
+
+function ColumnMenu(props: {
+  name: string;
+  type: ColumnType;
+  canLeft: boolean;
+  canRight: boolean;
+  onClose: () => void;
+  onRename: (name: string) => void;
+  onRetype: (type: ColumnType) => void;
+  onDelete: () => void;
+  onMove: (delta: -1 | 1) => void;
+}) {
+  const [name, setName] = useState(props.name);
+  return (
+    <div className="column-menu" role="dialog" aria-label={`Column ${props.name}`}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim() && name.trim() !== props.name) props.onRename(name.trim());
+        }}
+      >
+        <label>
+          Name <input value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <button type="submit">Rename</button>
+      </form>
+      <label>
+        Type{' '}
+        <select value={props.type} onChange={(e) => props.onRetype(e.target.value as ColumnType)}>
+          {COLUMN_TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <div className="row-buttons">
+        <button type="button" disabled={!props.canLeft} onClick={() => props.onMove(-1)}>
+          ← Move left
+        </button>
+        <button type="button" disabled={!props.canRight} onClick={() => props.onMove(1)}>
+          Move right →
+        </button>
+      </div>
+      <div className="row-buttons">
+        <button type="button" className="danger" onClick={props.onDelete}>
+          Delete column
+        </button>
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function LowStockPanel({ items }: { items: ReturnType<SheetConnection['store']['getState']>['lowStock'] }) {
+  return (
+    <aside className="side-panel" data-testid="low-stock" aria-label="Low stock">
+      <h2>Low stock</h2>
+      <p className="panel-note">stock ≤ reorder level, live from this sheet</p>
+      {items === null ? (
+        <p>Computing…</p>
+      ) : items.length === 0 ? (
+        <p>Nothing below its reorder level.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>SKU</th>
+              <th>Name</th>
+              <th>Stock</th>
+              <th>Reorder</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.slice(0, 200).map((item) => (
+              <tr key={item.rowId} data-sku={item.sku}>
+                <td>{item.sku}</td>
+                <td>{item.name}</td>
+                <td className={item.stock <= 0 ? 'out' : undefined}>{item.stock}</td>
+                <td>{item.reorderLevel}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {items && items.length > 200 && <p className="panel-note">and {items.length - 200} more</p>}
+    </aside>
+  );
+}
+
+const TABS_CACHE = 'cellar-sheet-list';
+
+function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; currentTitle?: string; notify: (t: string, k?: 'error' | 'info') => void }) {
+  const [sheets, setSheets] = useState<SheetSummary[]>(() => {
+    if (typeof localStorage === 'undefined') return [];
+    try {
+      return JSON.parse(localStorage.getItem(TABS_CACHE) ?? '[]');
+    } catch {
+      return [];
+    }
+  });
+  const [creating, setCreating] = useState<{ title: string; template: TemplateName } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetch('/api/sheets', { cache: 'no-store' })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((body: { sheets: SheetSummary[] }) => {
+        if (cancelled || !Array.isArray(body?.sheets)) return;
+        setSheets(body.sheets);
+        try {
+          localStorage.setItem(TABS_CACHE, JSON.stringify(body.sheets.map(({ id, title, template }) => ({ id, title, template }))));
+        } catch {
+          // ignore
+        }
+      })
+      .catch(() => {
+        // offline: keep the cached list
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const create = async () => {
+    if (!creating) return;
+    try {
+      const response = await fetch('/api/sheets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: creating.title.trim() || 'Untitled', template: creating.template }),
+      });
+      const body = await response.json().catch(() => null);
+      if (!response.ok || !body?.id) throw new Error(body?.error?.message ?? `the server answered ${response.status}`);
+      window.location.href = `/sheets/${body.id}`;
+    } catch (error) {
+      notify(`Could not create the sheet: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    }
+  };
+
+  const list = sheets.some((s) => s.id === currentId) ? sheets : [...sheets, { id: currentId, title: currentTitle ?? currentId, template: 'blank' as TemplateName }];
+  return (
+    <nav className="sheet-tabs" aria-label="Sheets">
+      {list.map((s) => (
+        <a key={s.id} href={`/sheets/${s.id}`} className={`tab${s.id === currentId ? ' tab-current' : ''}`} aria-current={s.id === currentId ? 'page' : undefined}>
+          {s.id === currentId ? (currentTitle ?? s.title) : s.title}
+        </a>
+      ))}
+      {creating ? (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <input autoFocus placeholder="title" value={creating.title} onChange={(e) => setCreating({ ...creating, title: e.target.value })} />
+          <select value={creating.template} onChange={(e) => setCreating({ ...creating, template: e.target.value as TemplateName })}>
+            {TEMPLATE_NAMES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+          <button type="submit">Create</button>
+          <button type="button" onClick={() => setCreating(null)}>
+            ✕
+          </button>
+        </form>
+      ) : (
+        <button type="button" className="tab tab-new" onClick={() => setCreating({ title: '', template: 'products' })} title="New sheet from a template">
+          + Sheet
+        </button>
+      )}
+    </nav>
+  );
+}

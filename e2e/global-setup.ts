@@ -1,0 +1,12 @@
+// Builds once, starts the sync server and `next start` on free ports with a fresh data directory, and
+// returns the teardown. Tests read the base URL from CELLAR_E2E_BASE_URL.
+import { ensureBuild, startApp } from './servers';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  ensureBuild();
+  const app = await startApp();
+  process.env.CELLAR_E2E_BASE_URL = app.baseUrl;
+  process.env.CELLAR_E2E_SYNC_PORT = String(app.syncPort);
+  console.log(`e2e: web ${app.baseUrl}, sync ws://127.0.0.1:${app.syncPort}, data ${app.dataDir}`);
+  return app.stop;
+}

@@ -1,0 +1,372 @@
+// Browser-only: one open sheet. Owns the Y.Doc, its IndexedDB copy, the y-websocket connection (the stock
+// client, which reconnects with backoff), the undo manager (local origin only), the HLC, presence, the
+// honest save status, and a zustand store with the windowed grid view the page renders.
+import * as decoding from 'lib0/decoding';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { HybridLogicalClock } from '../hlc';
+import { MESSAGE_SAVED } from '../protocol';
+import type { SheetMeta } from '../schema';
+import {
+  adjustmentsArray,
+  columnsMap,
+  conflictsArray,
+  metaMap,
+  readMeta,
+  rowsMap,
+  type ColumnInfo,
+  type Editor,
+} from '../sheetDoc';
+import { GridModel, type GridMatrix } from './gridModel';
+import { loadIdentity, saveIdentity, type UserIdentity } from './identity';
+import { computeLowStock, type LowStockItem } from './lowStock';
+import { PendingChanges, saveStatus, type SaveState } from './saveStatus';
+
+export interface SyncSettings {
+  syncPublicUrl: string | null;
+  syncPort: number;
+}
+
+export interface PeerCursor {
+  row: string;
+  col: string;
+}
+
+export interface Peer {
+  clientId: number;
+  userId: string;
+  name: string;
+  color: string;
+  cursor: PeerCursor | null;
+}
+
+export interface SheetViewState {
+  sheetId: string;
+  meta: SheetMeta | null;
+  columns: ColumnInfo[];
+  rowCount: number;
+  windowStart: number;
+  data: GridMatrix;
+  rowLabels: string[];
+  columnLabels: string[];
+  /** Local copy or server has delivered the sheet. */
+  loaded: boolean;
+  status: { state: SaveState; label: string };
+  /** Distinct statuses shown, oldest first (tests and diagnostics). */
+  statusLog: string[];
+  pending: number;
+  peers: Peer[];
+  canUndo: boolean;
+  canRedo: boolean;
+  lowStock: LowStockItem[] | null;
+  user: UserIdentity;
+}
+
+export interface ConnectionOptions {
+  /** Connect to the sync server (default true). */
+  websocket?: boolean;
+  /** Keep a local copy in IndexedDB (default true). */
+  indexeddb?: boolean;
+  windowSize?: number;
+  storage?: Storage | null;
+}
+
+/** A performance mark (visible in DevTools and to the grid benchmark). */
+function mark(name: string): void {
+  if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(name);
+}
+
+export function syncUrl(settings: SyncSettings, location: { protocol: string; hostname: string }): string {
+  if (settings.syncPublicUrl) return settings.syncPublicUrl.replace(/\/$/, '');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
+  return `${scheme}://${host}:${settings.syncPort}`;
+}
+
+export class SheetConnection {
+  readonly doc = new Y.Doc();
+  /** Origin of this user's own transactions; the only origin the undo manager tracks. */
+  readonly origin = { name: 'cellar-local-edit' };
+  readonly clock = new HybridLogicalClock();
+  readonly user: UserIdentity;
+  readonly editor: Editor;
+  readonly undoManager: Y.UndoManager;
+  readonly model: GridModel;
+  readonly pending: PendingChanges;
+  readonly awareness: Awareness;
+  readonly store: StoreApi<SheetViewState>;
+  provider: WebsocketProvider | null = null;
+  persistence: IndexeddbPersistence | null = null;
+  /** The last state vector the server reported as durably stored. */
+  lastSaved: Map<number, number> | null = null;
+
+  private connected = false;
+  private synced = false;
+  private everConnected = false;
+  private refused: string | null = null;
+  private browserOnline = true;
+  private lowStockTimer: ReturnType<typeof setTimeout> | null = null;
+  private cleanups: (() => void)[] = [];
+  private destroyed = false;
+
+  constructor(
+    readonly sheetId: string,
+    readonly settings: SyncSettings,
+    options: ConnectionOptions = {},
+  ) {
+    mark('cellar:connection-start');
+    const storage = options.storage === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : options.storage;
+    this.user = loadIdentity(storage);
+    this.editor = { clock: this.clock, userId: this.user.id, origin: this.origin };
+    this.pending = new PendingChanges(`cellar-pending-${sheetId}`, storage);
+    this.browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
+
+    this.undoManager = new Y.UndoManager([columnsMap(this.doc), rowsMap(this.doc), adjustmentsArray(this.doc), conflictsArray(this.doc)], {
+      trackedOrigins: new Set([this.origin]),
+      // Every transaction is its own step: a paste or a multi-cell action is one transaction, so one step.
+      captureTimeout: 0,
+    });
+
+    this.model = new GridModel(this.doc, {
+      windowSize: options.windowSize,
+      clock: this.clock,
+      isRemote: (transaction) => !transaction.local && transaction.origin === this.provider && this.provider !== null,
+    });
+
+    this.store = createStore<SheetViewState>(() => ({
+      sheetId,
+      meta: null,
+      columns: this.model.columns,
+      rowCount: this.model.rowCount,
+      windowStart: this.model.windowStart,
+      data: this.model.data,
+      rowLabels: this.model.rowLabels,
+      columnLabels: this.model.columnLabels,
+      loaded: false,
+      status: { state: 'connecting', label: 'Connecting…' },
+      statusLog: [],
+      pending: this.pending.count,
+      peers: [],
+      canUndo: false,
+      canRedo: false,
+      lowStock: null,
+      user: this.user,
+    }));
+
+    this.cleanups.push(
+      this.model.subscribe((change) => {
+        const patch: Partial<SheetViewState> = {};
+        if (change.data || change.rows || change.columns) {
+          patch.data = this.model.data;
+          patch.rowLabels = this.model.rowLabels;
+          patch.columnLabels = this.model.columnLabels;
+          patch.columns = this.model.columns;
+          patch.rowCount = this.model.rowCount;
+          patch.windowStart = this.model.windowStart;
+        }
+        if (Object.keys(patch).length > 0) this.store.setState(patch);
+        this.scheduleLowStock();
+      }),
+    );
+
+    // Pending local changes: every local transaction that wrote something.
+    const onAfterTransaction = (transaction: Y.Transaction) => {
+      if (!transaction.local) return;
+      const before = transaction.beforeState.get(this.doc.clientID) ?? 0;
+      const after = transaction.afterState.get(this.doc.clientID) ?? 0;
+      if (after > before) this.pending.record(this.doc.clientID, after, true);
+      else if (transaction.deleteSet.clients.size > 0) this.pending.record(this.doc.clientID, after, false);
+    };
+    this.doc.on('afterTransaction', onAfterTransaction);
+    this.cleanups.push(() => this.doc.off('afterTransaction', onAfterTransaction));
+    this.cleanups.push(this.pending.onChange(() => this.updateStatus()));
+
+    const onMeta = () => {
+      const meta = metaMap(this.doc).size > 0 ? readMeta(this.doc) : null;
+      this.store.setState({ meta });
+      if (meta) this.markLoaded();
+      this.scheduleLowStock();
+    };
+    metaMap(this.doc).observe(onMeta);
+    this.cleanups.push(() => metaMap(this.doc).unobserve(onMeta));
+
+    const onStack = () => this.store.setState({ canUndo: this.undoManager.canUndo(), canRedo: this.undoManager.canRedo() });
+    this.undoManager.on('stack-item-added', onStack);
+    this.undoManager.on('stack-item-popped', onStack);
+    this.undoManager.on('stack-cleared', onStack);
+
+    if (options.indexeddb !== false && typeof indexedDB !== 'undefined') {
+      try {
+        this.persistence = new IndexeddbPersistence(`cellar-sheet-${sheetId}`, this.doc);
+        void this.persistence.whenSynced.then(() => {
+          mark('cellar:indexeddb-loaded');
+          if (metaMap(this.doc).size > 0) this.markLoaded();
+        });
+      } catch {
+        this.persistence = null;
+      }
+    }
+
+    if (options.websocket !== false && typeof window !== 'undefined') {
+      const provider = new WebsocketProvider(syncUrl(settings, window.location), sheetId, this.doc, {
+        connect: this.browserOnline,
+        maxBackoffTime: 5000,
+      });
+      this.provider = provider;
+      this.awareness = provider.awareness;
+      provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+        const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+        this.lastSaved = stateVector;
+        this.pending.acknowledge(stateVector);
+      };
+      provider.on('status', ({ status }) => {
+        mark(`cellar:ws-${status}`);
+        this.connected = status === 'connected';
+        if (this.connected) {
+          this.everConnected = true;
+          this.refused = null;
+        }
+        if (!this.connected) this.synced = false;
+        this.updateStatus();
+      });
+      provider.on('sync', (isSynced: boolean) => {
+        if (isSynced) mark('cellar:synced');
+        this.synced = isSynced;
+        if (isSynced) this.markLoaded();
+        this.updateStatus();
+      });
+      provider.on('connection-close', (event) => {
+        if (event && event.code >= 4400 && event.code < 4500) {
+          this.refused = event.code === 4404 ? 'This sheet does not exist on the server' : `The server refused this sheet (${event.code})`;
+          this.updateStatus();
+        }
+      });
+      const goOffline = () => {
+        this.browserOnline = false;
+        provider.disconnect();
+        this.updateStatus();
+      };
+      const goOnline = () => {
+        this.browserOnline = true;
+        if (!this.refused) provider.connect();
+        this.updateStatus();
+      };
+      window.addEventListener('offline', goOffline);
+      window.addEventListener('online', goOnline);
+      const leave = () => this.awareness.setLocalState(null);
+      window.addEventListener('pagehide', leave);
+      this.cleanups.push(() => {
+        window.removeEventListener('offline', goOffline);
+        window.removeEventListener('online', goOnline);
+        window.removeEventListener('pagehide', leave);
+      });
+    } else {
+      this.awareness = new Awareness(this.doc);
+    }
+
+    this.awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name, color: this.user.color });
+    this.awareness.setLocalStateField('cursor', null);
+    const onAwareness = () => this.updatePeers();
+    this.awareness.on('change', onAwareness);
+    this.cleanups.push(() => this.awareness.off('change', onAwareness));
+    this.updateStatus();
+    onMeta();
+  }
+
+  private markLoaded(): void {
+    if (this.store.getState().loaded) return;
+    mark('cellar:loaded');
+    this.store.setState({ loaded: true });
+  }
+
+  private updateStatus(): void {
+    if (this.destroyed) return;
+    const status = saveStatus({
+      browserOnline: this.browserOnline,
+      connected: this.connected,
+      synced: this.synced,
+      pending: this.pending.count,
+      refused: this.refused,
+      everConnected: this.everConnected,
+    });
+    const state = this.store.getState();
+    const log = state.statusLog;
+    const kindChanged = log.length === 0 || log[log.length - 1] !== status.state;
+    this.store.setState({
+      status,
+      pending: this.pending.count,
+      statusLog: kindChanged ? [...log, status.state].slice(-50) : log,
+    });
+  }
+
+  private updatePeers(): void {
+    const peers: Peer[] = [];
+    const seen = new Set<string>();
+    this.awareness.getStates().forEach((state, clientId) => {
+      if (clientId === this.doc.clientID) return;
+      const user = state?.user as { id?: string; name?: string; color?: string } | undefined;
+      if (!user || typeof user.id !== 'string') return;
+      const cursor = state.cursor && typeof state.cursor.row === 'string' && typeof state.cursor.col === 'string' ? (state.cursor as PeerCursor) : null;
+      const key = `${user.id}:${clientId}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      peers.push({ clientId, userId: user.id, name: String(user.name ?? 'Someone'), color: String(user.color ?? '#888'), cursor });
+    });
+    peers.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
+    this.store.setState({ peers });
+  }
+
+  private scheduleLowStock(): void {
+    const meta = this.store.getState().meta;
+    if (!meta || meta.template !== 'products') return;
+    if (this.lowStockTimer !== null) return;
+    this.lowStockTimer = setTimeout(() => {
+      this.lowStockTimer = null;
+      if (!this.destroyed) this.store.setState({ lowStock: computeLowStock(this.doc) });
+    }, 120);
+  }
+
+  /** Moves the grid window; the store gets the new matrix. */
+  setWindowStart(start: number): void {
+    if (this.model.setWindowStart(start)) {
+      this.store.setState({ data: this.model.data, rowLabels: this.model.rowLabels, windowStart: this.model.windowStart });
+    }
+  }
+
+  setCursor(cursor: PeerCursor | null): void {
+    const current = this.awareness.getLocalState()?.cursor as PeerCursor | null | undefined;
+    if (current?.row === cursor?.row && current?.col === cursor?.col) return;
+    this.awareness.setLocalStateField('cursor', cursor);
+  }
+
+  rename(name: string): void {
+    const user = { ...this.user, name: name.trim().slice(0, 40) || this.user.name };
+    Object.assign(this.user, user);
+    saveIdentity(this.user);
+    this.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: user.color });
+    this.store.setState({ user: { ...this.user } });
+  }
+
+  undo(): void {
+    this.undoManager.undo();
+  }
+
+  redo(): void {
+    this.undoManager.redo();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.lowStockTimer !== null) clearTimeout(this.lowStockTimer);
+    for (const cleanup of this.cleanups) cleanup();
+    this.awareness.setLocalState(null);
+    this.undoManager.destroy();
+    this.model.destroy();
+    this.provider?.destroy();
+    void this.persistence?.destroy();
+    this.doc.destroy();
+  }
+}
