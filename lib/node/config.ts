@@ -25,13 +25,14 @@ function portFrom(value: string | undefined, fallback: number, name: string): nu
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CellarConfig {
   const syncPort = portFrom(env.SYNC_PORT, 1234, 'SYNC_PORT');
   const syncHost = env.SYNC_HOST || '127.0.0.1';
-  const dataDir = resolve(env.CELLAR_DATA || './data');
+  // The data directory is chosen at run time; tell Turbopack not to trace the filesystem for it.
+  const dataDir = resolve(/*turbopackIgnore: true*/ env.CELLAR_DATA || './data');
   return {
     port: portFrom(env.PORT, 3000, 'PORT'),
     syncPort,
     syncHost,
     dataDir,
-    databaseFile: join(dataDir, 'cellar.duckdb'),
+    databaseFile: join(/*turbopackIgnore: true*/ dataDir, 'cellar.duckdb'),
     syncInternalUrl: (env.SYNC_INTERNAL_URL || `http://${syncHost}:${syncPort}`).replace(/\/$/, ''),
     syncPublicUrl: env.SYNC_PUBLIC_URL || null,
   };
@@ -40,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CellarConfig {
 /** The internal API's shared secret: CELLAR_SECRET, or one generated into the data directory on first start. */
 export function loadSecret(config: CellarConfig, env: NodeJS.ProcessEnv = process.env): string {
   if (env.CELLAR_SECRET) return env.CELLAR_SECRET;
-  const file = join(config.dataDir, 'secret');
+  const file = join(/*turbopackIgnore: true*/ config.dataDir, 'secret');
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
