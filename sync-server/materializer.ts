@@ -84,9 +84,10 @@ export class Materializer {
           for (const key of (event as Y.YMapEvent<unknown>).keysChanged) tracked.dirtyRows.add(key);
           continue;
         }
-        const rowId = String(event.path[0]);
+        const path = event.path; // computed on each access: read once
+        const rowId = String(path[0]);
         tracked.dirtyRows.add(rowId);
-        if (event.path.length === 2 && event.path[1] === 'cells') {
+        if (path.length === 2 && path[1] === 'cells') {
           for (const col of (event as Y.YMapEvent<unknown>).keysChanged) tracked.changedCells.set(cellKey(rowId, col), { row: rowId, col });
         }
       }

@@ -1,6 +1,8 @@
-// The durable update log: every Yjs update is appended to DuckDB in group commits (one appender flush
-// per batch, not a transaction per update), and periodically compacted into a snapshot.
-import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
+// The durable update log: every Yjs update is appended to DuckDB in group commits (one INSERT per
+// batch, not a transaction per update), and periodically compacted into a snapshot.
+import { BIGINT, BLOB, LIST, VARCHAR, blobValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { logger } from './logger';
 
 interface PendingUpdate {
@@ -58,13 +60,15 @@ export class UpdateLog {
       id: sheetId,
       after: lastSeq,
     });
-    const rows = log.getRows();
-    for (const row of rows) {
-      updates.push(blobBytes(row[0]));
+    let sinceSnapshot = 0;
+    for (const row of log.getRows()) {
+      const framed = unframeUpdates(blobBytes(row[0]));
+      updates.push(...framed);
+      sinceSnapshot += framed.length;
       lastSeq = Math.max(lastSeq, Number(row[1]));
     }
     this.lastSeqs.set(sheetId, Math.max(lastSeq, this.lastSeqs.get(sheetId) ?? 0));
-    return { updates, lastSeq, sinceSnapshot: rows.length };
+    return { updates, lastSeq, sinceSnapshot };
   }
 
   /** Highest sequence number stored for each sheet (snapshot or log). */
@@ -161,16 +165,27 @@ export class UpdateLog {
       const batch = this.pending;
       this.pending = [];
       if (batch.length === 0) return;
+      const bySheet = new Map<string, CommittedBatch>();
+      for (const update of batch) {
+        const entry = bySheet.get(update.sheetId) ?? { sheetId: update.sheetId, seq: 0, updates: [] };
+        entry.seq = Math.max(entry.seq, update.seq);
+        entry.updates.push(update.data);
+        bySheet.set(update.sheetId, entry);
+      }
+      const entries = [...bySheet.values()];
       try {
-        const appender = await this.connection.createAppender('doc_updates');
-        for (const update of batch) {
-          appender.appendVarchar(update.sheetId);
-          appender.appendBigInt(BigInt(update.seq));
-          appender.appendBlob(update.data);
-          appender.endRow();
-        }
-        // One flush is one commit: the whole batch becomes durable together.
-        appender.closeSync();
+        // One row per sheet per batch (its updates framed together) and one INSERT per batch: the whole
+        // batch becomes durable in one commit. A bound statement, not the appender, whose commit would
+        // block the event loop, so relaying never waits on disk.
+        await this.connection.run(
+          'INSERT INTO doc_updates SELECT unnest($sheets), unnest($seqs), unnest($data)',
+          {
+            sheets: listValue(entries.map((e) => e.sheetId)),
+            seqs: listValue(entries.map((e) => BigInt(e.seq))),
+            data: listValue(entries.map((e) => blobValue(frameUpdates(e.updates)))),
+          },
+          { sheets: LIST(VARCHAR), seqs: LIST(BIGINT), data: LIST(BLOB) },
+        );
       } catch (error) {
         this.failure = error as Error;
         logger.fatal({ err: error }, 'update log commit failed; refusing further updates');
@@ -178,14 +193,7 @@ export class UpdateLog {
       }
       this.stats.updates += batch.length;
       this.stats.batches += 1;
-      const bySheet = new Map<string, CommittedBatch>();
-      for (const update of batch) {
-        this.stats.bytes += update.data.byteLength;
-        const entry = bySheet.get(update.sheetId) ?? { sheetId: update.sheetId, seq: 0, updates: [] };
-        entry.seq = Math.max(entry.seq, update.seq);
-        entry.updates.push(update.data);
-        bySheet.set(update.sheetId, entry);
-      }
+      for (const update of batch) this.stats.bytes += update.data.byteLength;
       for (const entry of bySheet.values()) this.options.onCommitted?.(entry);
     });
   }
@@ -198,3 +206,19 @@ function blobBytes(value: unknown): Uint8Array {
 
 
 
+
+/** Several updates in one log row: a count, then each update length-prefixed. */
+export function frameUpdates(updates: readonly Uint8Array[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, updates.length);
+  for (const update of updates) encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function unframeUpdates(data: Uint8Array): Uint8Array[] {
+  const decoder = decoding.createDecoder(data);
+  const count = decoding.readVarUint(decoder);
+  const updates: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) updates.push(decoding.readVarUint8Array(decoder));
+  return updates;
+}

@@ -1,0 +1,126 @@
+// Relay latency: 8 stock y-websocket clients × 50 cell edits/s on one sheet. Cellar's sync server (with
+// persistence: update log, materializer, arbiter) against the bare @y/websocket-server@0.1.1 relay,
+// alternating rounds in one run. Also measures update → durable in DuckDB (Cellar's save acknowledgement).
+import { spawn } from 'node:child_process';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { HybridLogicalClock } from '../lib/hlc';
+import { initSheet, insertRows, readColumns, readRowOrder, rowsMap, setCell } from '../lib/sheetDoc';
+import { connectStockClient, type StockClient } from '../sync-server/testing/stockClient';
+import { freePort, startSyncServerProcess, waitFor } from '../sync-server/testing/syncServerProcess';
+import { median, percentile } from './stats';
+
+export interface RelayRound {
+  server: 'cellar' | 'bare';
+  samples: number;
+  p50: number;
+  p99: number;
+  durableP50?: number;
+  durableP99?: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+async function runWorkload(wsUrl: string, sheetId: string, options: { clients: number; ratePerClient: number; seconds: number; initialize: boolean }) {
+  const clients: StockClient[] = [];
+  for (let i = 0; i < options.clients; i++) clients.push(connectStockClient(wsUrl, sheetId));
+  await Promise.all(clients.map((c) => c.synced()));
+  const first = clients[0].doc;
+  if (options.initialize) {
+    initSheet(first, { title: 'bench', template: 'products', createdAt: Date.now() });
+  }
+  if (readRowOrder(first).length < 100) {
+    const columns = readColumns(first);
+    insertRows(first, Array.from({ length: 100 }, () => ({ [columns[0].id]: 'x' })), {}, { clock: new HybridLogicalClock(), userId: 'setup' });
+  }
+  await waitFor(() => clients.every((c) => readRowOrder(c.doc).length >= 100), { timeoutMs: 10_000, what: 'rows everywhere' });
+  const rows = readRowOrder(first).map((r) => r.id);
+  const columns = readColumns(first).filter((c) => c.type === 'text').map((c) => c.id);
+
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const durable: number[] = [];
+  clients.forEach((client, index) => {
+    rowsMap(client.doc).observeDeep((events, transaction) => {
+      if (transaction.local) return;
+      const at = now();
+      for (const event of events) {
+        if (event.path.length !== 2) continue;
+        for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
+          const cell = (event.target as Y.Map<{ v: string }>).get(key);
+          const sent = cell && sentAt.get(cell.v);
+          if (sent && !cell.v.startsWith(`${index}:`)) latencies.push(at - sent);
+        }
+      }
+    });
+  });
+  const pendingDurable = clients.map(() => [] as Array<{ clock: number; sent: number }>);
+  const timers: NodeJS.Timeout[] = [];
+  const interval = 1000 / options.ratePerClient;
+  clients.forEach((client, index) => {
+    const clock = new HybridLogicalClock();
+    let seq = 0;
+    const editor = { clock, userId: `bench-${index}` };
+    client.provider.messageHandlers[100] = (_e, decoder) => {
+      const saved = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+      const reached = saved.get(client.doc.clientID) ?? 0;
+      const at = now();
+      const queue = pendingDurable[index];
+      while (queue.length > 0 && queue[0].clock <= reached) durable.push(at - queue.shift()!.sent);
+    };
+    // Stagger the clients so edits spread over the interval.
+    const start = setTimeout(() => {
+      timers.push(
+        setInterval(() => {
+          const value = `${index}:${seq++}`;
+          const row = rows[(index * 13 + seq) % rows.length];
+          const col = columns[seq % columns.length];
+          const sent = now();
+          sentAt.set(value, sent);
+          setCell(client.doc, row, col, value, editor);
+          pendingDurable[index].push({ clock: Y.getState(client.doc.store, client.doc.clientID), sent });
+        }, interval),
+      );
+    }, (index * interval) / options.clients);
+    timers.push(start);
+  });
+  await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
+  for (const timer of timers) clearInterval(timer);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const client of clients) client.destroy();
+  return { latencies, durable };
+}
+
+
+export async function benchRelayLatency(options = { rounds: 3, seconds: 8, clients: 8, ratePerClient: 50 }): Promise<RelayRound[]> {
+  const rounds: RelayRound[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    // Bare relay.
+    const port = await freePort();
+    const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareRelayServer.ts', String(port)], { stdio: 'ignore' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, { timeoutMs: 20_000, what: 'bare relay' });
+    const bareResult = await runWorkload(`ws://127.0.0.1:${port}`, `bench-${round}`, { ...options, initialize: true });
+    bare.kill('SIGTERM');
+    rounds.push({ server: 'bare', samples: bareResult.latencies.length, p50: median(bareResult.latencies), p99: percentile(bareResult.latencies, 99) });
+
+    // Cellar, persistence on.
+    const cellar = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn' } });
+    const created = await cellar.api('/sheets', { body: { title: 'bench', template: 'products' } });
+    const result = await runWorkload(cellar.wsUrl, created.body.id, { ...options, initialize: false });
+    await cellar.stop('SIGTERM');
+    rounds.push({
+      server: 'cellar',
+      samples: result.latencies.length,
+      p50: median(result.latencies),
+      p99: percentile(result.latencies, 99),
+      durableP50: median(result.durable),
+      durableP99: percentile(result.durable, 99),
+    });
+  }
+  return rounds;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rounds = await benchRelayLatency();
+  console.log(JSON.stringify(rounds, null, 2));
+}
