@@ -81,7 +81,15 @@ export class Materializer {
     const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
       for (const event of events) {
         if (event.target === rowsMap(doc)) {
-          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) tracked.dirtyRows.add(key);
+          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
+            tracked.dirtyRows.add(key);
+            // A new row arrives with its cells: they start its cells' history.
+            const row = rowsMap(doc).get(key);
+            const cells = row instanceof Y.Map ? row.get('cells') : undefined;
+            if (event.changes.keys.get(key)?.action === 'add' && cells instanceof Y.Map) {
+              for (const col of cells.keys()) tracked.changedCells.set(cellKey(key, col), { row: key, col });
+            }
+          }
           continue;
         }
         const path = event.path; // computed on each access: read once

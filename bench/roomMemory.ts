@@ -1,0 +1,75 @@
+// Memory of a loaded 100,000-cell room (5,000 × 20) in the sync server, and its unloading once the last
+// client leaves. Runs the server in this process to read its heap; needs --expose-gc:
+//   node --expose-gc --import tsx bench/roomMemory.ts
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HybridLogicalClock } from '../lib/hlc';
+import { insertColumn, insertRows, readColumns } from '../lib/sheetDoc';
+import { serverExtensions } from '../sync-server/extensions';
+import { startSyncServer } from '../sync-server/syncServer';
+import { connectStockClient } from '../sync-server/testing/stockClient';
+import { waitFor } from '../sync-server/testing/syncServerProcess';
+
+export interface RoomMemoryReport {
+  cells: number;
+  roomMb: number;
+  loadMs: number;
+  unloadedAfterMs: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function usedMb(): number {
+  for (let i = 0; i < 3; i++) gc!();
+  const usage = process.memoryUsage();
+  return (usage.heapUsed + usage.external) / 1e6;
+}
+
+export async function benchRoomMemory(): Promise<RoomMemoryReport> {
+  if (!gc) throw new Error('run with node --expose-gc');
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-bench-memory-'));
+  const idleUnloadMs = 1000;
+  const server = await startSyncServer({ databaseFile: join(dir, 'cellar.duckdb'), secret: 'bench', port: 0, idleUnloadMs, extensions: serverExtensions() });
+  try {
+    const wsUrl = server.url.replace('http', 'ws');
+    const created = await fetch(`${server.url}/internal/sheets`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'memory', template: 'blank' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    // Fill it from a client, then let the room unload.
+    const writer = connectStockClient(wsUrl, id);
+    await writer.synced();
+    while (readColumns(writer.doc).length < 20) insertColumn(writer.doc, { name: `N${readColumns(writer.doc).length}`, type: 'number' }, undefined);
+    const columns = readColumns(writer.doc);
+    const rows = Array.from({ length: 5000 }, (_, r) => Object.fromEntries(columns.map((c, i) => [c.id, c.type === 'number' ? r * 20 + i : `r${r}c${i}`])));
+    insertRows(writer.doc, rows, {}, { clock: new HybridLogicalClock(), userId: 'bench' });
+    await writer.savedOwnEdits();
+    writer.destroy();
+    await waitFor(() => server.rooms.loadedRooms.size === 0, { timeoutMs: 30_000, what: 'the room to unload' });
+
+    const baseline = usedMb();
+    const loadStarted = performance.now();
+    const reader = connectStockClient(wsUrl, id);
+    await reader.synced();
+    const loadMs = performance.now() - loadStarted;
+    reader.destroy(); // the client's own replica is not the server's memory
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const loaded = usedMb();
+    if (server.rooms.loadedRooms.size !== 1) throw new Error('expected the room to be loaded while measuring');
+    const roomMb = loaded - baseline;
+    const leftAt = performance.now();
+    await waitFor(() => server.rooms.loadedRooms.size === 0, { timeoutMs: 30_000, what: 'the room to unload' });
+    return { cells: 100_000, roomMb, loadMs, unloadedAfterMs: performance.now() - leftAt };
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await benchRoomMemory()));
+  process.exit(0);
+}
