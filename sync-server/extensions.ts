@@ -1,10 +1,13 @@
-// What the sync server adds to every room and to the internal API beyond the spine: insights and
-// top-down spreading.
+// What the sync server adds to every room and to the internal API beyond the spine: merge arbitration
+// (DESIGN "Merge semantics" 2), insights and top-down spreading.
 import { spreadBody } from '../lib/apiSchemas';
+import { attachCellArbiter, CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { applySpread } from '../lib/sheetSpread';
 import { HttpError, notFound, badRequest } from './httpErrors';
+import { csvRoutes } from './csvRoutes';
 import { InsightError, runInsight } from './insightRunner';
 import { parse, sheetParam, type Route } from './internalApi';
+import { logger } from './logger';
 import type { Room } from './room';
 import type { SyncServer } from './syncServer';
 
@@ -12,11 +15,25 @@ import type { SyncServer } from './syncServer';
 const INSIGHT_TIME_LIMIT_MS = 10_000;
 
 export function serverExtensions(): Array<(room: Room) => () => void> {
-  return [];
+  return [arbitrateCells];
+}
+
+/**
+ * The cell arbiter on a room's document: when Yjs shows the older of two concurrent sets, the arbiter
+ * sets the later one again and records the loser in `conflicts`. Its transactions carry
+ * CELL_ARBITER_ORIGIN, which is no socket, so the room relays them to every socket (the one whose update
+ * caused the re-assert included: its replica shows the loser until then) and appends them to the log.
+ */
+function arbitrateCells(room: Room): () => void {
+  return attachCellArbiter(room.doc, {
+    origin: CELL_ARBITER_ORIGIN,
+    onConflict: (record) => logger.debug({ sheetId: room.sheetId, row: record.row, col: record.col, kept: record.kept, lost: record.lost }, 'concurrent cell edits: later one kept'),
+  });
 }
 
 export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
   return [
+    ...csvRoutes(server),
     {
       method: 'GET',
       pattern: /^\/internal\/insights\/([^/]+)$/,

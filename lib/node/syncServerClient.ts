@@ -18,6 +18,8 @@ export interface SyncServerRequest {
   signal?: AbortSignal;
   /** Passed on as x-cellar-user: the writer recorded on server-side edits. */
   user?: string;
+  /** Content type of the body; application/json unless given. */
+  contentType?: string;
 }
 
 /** Calls `/internal<path>` on the sync server. Network failures become a 503 JSON error response. */
@@ -29,7 +31,7 @@ export async function syncServerFetch(path: string, request: SyncServerRequest =
       headers: {
         authorization: `Bearer ${secret}`,
         ...(request.user ? { 'x-cellar-user': request.user } : {}),
-        ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
       },
       body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
       signal: request.signal,
@@ -76,9 +78,10 @@ export function errorResponse(status: number, code: string, message: string): Re
 
 /**
  * Forwards a browser's POST body to the sync server, refusing oversized bodies before reading them whole.
- * Validation happens once, on the sync server, where the edit is applied.
+ * Validation happens once, on the sync server, where the edit is applied. The body is sent as JSON unless
+ * `options.contentType` names another type (the CSV import).
  */
-export async function relayPost(request: Request, path: string): Promise<Response> {
+export async function relayPost(request: Request, path: string, options: { contentType?: string } = {}): Promise<Response> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const reader = request.body?.getReader();
@@ -94,8 +97,17 @@ export async function relayPost(request: Request, path: string): Promise<Respons
     }
     chunks.push(value);
   }
-  const body = Buffer.concat(chunks).toString('utf8');
-  return relay(path, { method: 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined });
+  let body: string;
+  if (options.contentType === undefined) body = Buffer.concat(chunks).toString('utf8');
+  else {
+    // Text bodies (CSV) must be UTF-8: a file saved in another encoding is refused, not silently mangled.
+    try {
+      body = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    } catch {
+      return errorResponse(400, 'invalid_encoding', 'the body is not valid UTF-8 text; save the file as UTF-8 and try again');
+    }
+  }
+  return relay(path, { method: 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined, contentType: options.contentType });
 }
 
 /** Path segment for a sheet id, encoded so nothing in it can change the internal URL. */
