@@ -11,6 +11,7 @@ const server = await startSyncServer({
   secret: loadSecret(config),
   host: config.syncHost,
   port: config.syncPort,
+  maxMessageBytes: Number(process.env.CELLAR_MAX_MESSAGE_BYTES) || undefined,
   extensions: serverExtensions(),
   routes: serverRoutes,
 });

@@ -21,7 +21,7 @@ describe('sync server with stock y-websocket clients', () => {
   };
 
   before(async () => {
-    server = await startSyncServerProcess();
+    server = await startSyncServerProcess({ env: { CELLAR_MAX_MESSAGE_BYTES: String(1024 * 1024) } });
   });
   after(async () => {
     for (const client of clients) client.destroy();
@@ -115,6 +115,7 @@ describe('sync server with stock y-websocket clients', () => {
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.from([0, 2, 200, 1, 2, 3, 255, 255])), 4400);
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.from([77])), 4400);
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, 'text frame'), 4400);
+    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.alloc(1024 * 1024 + 1)), 1009, 'over the size limit');
     assert.deepEqual((await server.api(`/sheets/${sheetId}`)).body.columns, before.columns);
     const unauthorized = await fetch(`${server.httpUrl}/internal/sheets`);
     assert.equal(unauthorized.status, 401);
