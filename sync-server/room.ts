@@ -10,6 +10,9 @@ import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '../lib/protocol'
 
 /** Transaction origin of updates replayed from storage: neither relayed nor logged again. */
 export const LOAD_ORIGIN = Symbol('load');
+/** Shortest interval between two save acknowledgements to a room's sockets. */
+const SAVED_NOTICE_MS = 15;
+
 /** Transaction origin of server-side edits (internal API). */
 export const SERVER_ORIGIN = Symbol('server');
 
@@ -22,6 +25,8 @@ export class Room {
   readonly durable = new Map<number, number>();
   /** Server-side users of the room (internal API calls) that keep it loaded. */
   holds = 0;
+  private savedTimer: NodeJS.Timeout | null = null;
+  private lastSavedNotice = 0;
   private readonly detachers: Array<() => void> = [];
 
   constructor(
@@ -130,20 +135,27 @@ export class Room {
     }
   }
 
-  /** Records updates as durable and tells every socket the committed state vector. */
-  markDurable(updates: readonly Uint8Array[]): void {
-    for (const update of updates) {
-      // encodeStateVectorFromUpdate only counts structs from clock 0, so an incremental update would
-      // never advance the durable vector: use the update's own ranges, contiguous with what is stored.
-      const { from, to } = Y.parseUpdateMeta(update);
-      for (const [client, clock] of to) {
-        const durable = this.durable.get(client) ?? 0;
-        if ((from.get(client) ?? 0) <= durable && durable < clock) this.durable.set(client, clock);
-      }
-    }
-    if (this.sockets.size === 0) return;
-    const message = this.savedMessage();
-    for (const socket of this.sockets.keys()) send(socket, message);
+  /** The document's state vector: taken when a log batch starts, it is what that commit makes durable. */
+  stateVector(): Map<number, number> {
+    return Y.decodeStateVector(Y.encodeStateVector(this.doc));
+  }
+
+  /**
+   * Records a committed state vector and tells the sockets, at most once per SAVED_NOTICE_MS so a busy
+   * room does not flood its clients with acknowledgements.
+   */
+  markDurable(committed: Map<number, number>): void {
+    for (const [client, clock] of committed) if ((this.durable.get(client) ?? 0) < clock) this.durable.set(client, clock);
+    if (this.sockets.size === 0 || this.savedTimer) return;
+    const elapsed = Date.now() - this.lastSavedNotice;
+    const notify = () => {
+      this.savedTimer = null;
+      this.lastSavedNotice = Date.now();
+      const message = this.savedMessage();
+      for (const socket of this.sockets.keys()) send(socket, message);
+    };
+    if (elapsed >= SAVED_NOTICE_MS) notify();
+    else this.savedTimer = setTimeout(notify, SAVED_NOTICE_MS - elapsed);
   }
 
   private savedMessage(): Uint8Array {
@@ -158,6 +170,7 @@ export class Room {
   }
 
   destroy(): void {
+    if (this.savedTimer) clearTimeout(this.savedTimer);
     for (const detach of this.detachers) detach();
     this.awareness.destroy();
     this.doc.destroy();

@@ -49,7 +49,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // eslint-disable-next-line prefer-const
   let rooms: RoomManager;
   const log = new UpdateLog(db.log, {
-    onCommitted: (batch) => rooms?.loadedRooms.get(batch.sheetId)?.markDurable(batch.updates),
+    beforeCommit: (sheetId) => rooms?.loadedRooms.get(sheetId)?.stateVector(),
+    onCommitted: (batch) => {
+      if (batch.context instanceof Map) rooms?.loadedRooms.get(batch.sheetId)?.markDurable(batch.context);
+    },
   });
   const known = await db.read(async (c) => {
     const reader = await c.runAndReadAll('SELECT id FROM sheets UNION SELECT DISTINCT sheet_id FROM doc_updates UNION SELECT sheet_id FROM doc_snapshots');

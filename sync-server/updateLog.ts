@@ -16,6 +16,8 @@ export interface CommittedBatch {
   /** Highest sequence number now durable for this sheet. */
   seq: number;
   updates: Uint8Array[];
+  /** What `beforeCommit` returned for this sheet when the batch was taken. */
+  context?: unknown;
 }
 
 export interface StoredDocument {
@@ -26,6 +28,11 @@ export interface StoredDocument {
 }
 
 export interface UpdateLogOptions {
+  /**
+   * Called when a batch is taken, once per sheet in it, while the sheet's document holds exactly the
+   * updates in the log so far (updates are appended as they are applied): a room records its state vector.
+   */
+  beforeCommit?: (sheetId: string) => unknown;
   /** Called after each group commit, once per sheet in the batch. */
   onCommitted?: (batch: CommittedBatch) => void;
   /** Upper bound on waiting to gather a batch; commits start at once when idle. */
@@ -136,7 +143,7 @@ export class UpdateLog {
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;
-    const delay = this.options.maxBatchDelayMs ?? 2;
+    const delay = this.options.maxBatchDelayMs ?? 4;
     setTimeout(() => {
       this.scheduled = false;
       void this.commitBatch();
@@ -173,6 +180,7 @@ export class UpdateLog {
         bySheet.set(update.sheetId, entry);
       }
       const entries = [...bySheet.values()];
+      for (const entry of entries) entry.context = this.options.beforeCommit?.(entry.sheetId);
       try {
         // One row per sheet per batch (its updates framed together) and one INSERT per batch: the whole
         // batch becomes durable in one commit. A bound statement, not the appender, whose commit would
