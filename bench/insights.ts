@@ -1,88 +1,197 @@
-// Insight benchmark: generates a workspace of products and sales into a DuckDB file with the appender,
-// then times every insight's SQL run directly (median of N runs) and the same through runInsight (query
-// parsing, binding and JSON conversion), so the API's overhead over plain SQL can be read off.
+// Insight benchmark, measuring what DESIGN "Performance targets" names: an insight over 100k products /
+// 1M sales through `GET /api/insights` against the same SQL run directly, side by side in one run.
+//
+// For each workspace size: (a) real sheets are written into a fresh data directory's cellar.duckdb —
+// registered in the catalog and bulk-loaded in the materializer's layout, with the workspace views on
+// top (insightsApiData.ts); (b) every insight's SQL is timed directly on that file from this process
+// (@duckdb/node-api, all rows read, parameters bound as the API binds its defaults), and through
+// runInsight in-process (parsing, binding, JSON conversion); the file is closed; (c) the real sync server
+// is started on the directory and `GET /internal/insights/:name` timed over HTTP (body read and parsed);
+// (d) when a production build exists, `next start` relays to that server and `GET /api/insights/:name`
+// is timed the same way. Every figure is the median of N runs after one warm-up run.
 // Called by bench/run.ts (`npm run bench`); never asserted in tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { INSIGHTS } from '../lib/insights/index';
-import { parseInsightParams } from '../lib/insights/params';
-import { appendProducts, appendSales, createInsightTables, type ProductRecord, type SaleRecord } from '../lib/node/insightTables';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { INSIGHTS, type Insight } from '../lib/insights/index';
+import type { SqlParams } from '../lib/insights/insight';
+import { localDate, parseInsightParams } from '../lib/insights/params';
 import { runInsight } from '../sync-server/insightRunner';
+import { hasNextBuild, startBenchSyncServer, startNext, timeGet } from './insightsApi';
+import { createRealWorkspace, type WorkspaceSize } from './insightsApiData';
 
 export interface InsightBenchOptions {
-  products?: number;
-  sales?: number;
-  /** Timed runs per insight and path, after one warm-up run. */
+  /** Workspace sizes, each measured in its own data directory; 100k/1M then the demo's 200/5,000 by default. */
+  sizes?: WorkspaceSize[];
+  /** Timed runs per insight and path, after one warm-up run (odd, so the median is a run). */
   runs?: number;
-  /** Where the DuckDB file goes; a fresh temporary directory (removed afterwards) by default. */
-  directory?: string;
+  /** Also time through `next start` when .next/BUILD_ID exists (default true). */
+  publicApi?: boolean;
   log?: (line: string) => void;
 }
 
-export interface InsightBenchResult {
+export interface InsightTiming {
   name: string;
   rows: number;
-  /** The insight's SQL through @duckdb/node-api, all rows read. */
-  directMedianMs: number;
-  /** The same through runInsight: parameters parsed and bound, values converted to JSON. */
-  runnerMedianMs: number;
+  /** Size of the JSON body the internal API sent. */
+  responseBytes: number;
+  /** The insight's SQL on the DuckDB file from the benchmark process, all rows read (no JSON). */
+  directP50Ms: number;
+  /** runInsight in the benchmark process: parameters parsed and bound, SQL, values converted to JSON. */
+  runnerP50Ms: number;
+  /** `GET /internal/insights/:name` on the sync server, response read and parsed. */
+  internalP50Ms: number;
+  /** `GET /api/insights/:name` through `next start`, asking for a compressed body as browsers do; null when not measured. */
+  publicP50Ms: number | null;
+  /** The same asking for no compression (`accept-encoding: identity`): how much of it is Next's gzip. */
+  publicIdentityP50Ms: number | null;
+  internalRatio: number;
+  publicRatio: number | null;
+}
+
+export interface InsightSizeReport {
+  products: number;
+  sales: number;
+  productSheets: number;
+  salesSheets: number;
+  /** Writing the sheets, catalog and views, then CHECKPOINT. */
+  loadMs: number;
+  runs: number;
+  /** Why the public API was not measured, if it was not. */
+  publicApiSkipped: string | null;
+  results: InsightTiming[];
 }
 
 export interface InsightBenchReport {
-  products: number;
-  sales: number;
-  loadMs: number;
-  results: InsightBenchResult[];
+  /** The `asOf` the API defaulted to (today); the generated sales end on it. */
+  asOf: string;
+  sizes: InsightSizeReport[];
 }
 
-const FIRST_DAY = Date.UTC(2023, 0, 1) / 86_400_000;
-const DAYS = 730;
+/** DESIGN's targets for an insight through the public API. */
+export const TARGET_RATIO = 1.3;
+export const TARGET_P50_MS = 100;
+
+const DEFAULT_SIZES: WorkspaceSize[] = [
+  { products: 100_000, sales: 1_000_000 },
+  { products: 200, sales: 5_000 },
+];
 
 export async function benchInsights(options: InsightBenchOptions = {}): Promise<InsightBenchReport> {
-  const productCount = options.products ?? 100_000;
-  const saleCount = options.sales ?? 1_000_000;
-  const runs = options.runs ?? 7;
+  const runs = options.runs ?? 9;
   const log = options.log ?? (() => {});
-  const ownDirectory = options.directory === undefined;
-  const directory = options.directory ?? mkdtempSync(join(tmpdir(), 'cellar-bench-insights-'));
-  const instance = await DuckDBInstance.create(join(directory, `insights-${Date.now()}.duckdb`));
-  const connection = await instance.connect();
-  try {
-    const loadStart = performance.now();
-    await createInsightTables(connection);
-    await appendProducts(connection, generateProducts(productCount, 1));
-    await appendSales(connection, generateSales(saleCount, productCount, 2));
-    await connection.run('CHECKPOINT');
-    const loadMs = performance.now() - loadStart;
-    log(`insights: loaded ${productCount} products and ${saleCount} sales in ${loadMs.toFixed(0)} ms`);
+  const asOf = localDate(new Date());
+  const sizes: InsightSizeReport[] = [];
+  for (const size of options.sizes ?? DEFAULT_SIZES) sizes.push(await benchSize(size, asOf, runs, options.publicApi ?? true, log));
+  return { asOf, sizes };
+}
 
-    const asOf = isoDay(FIRST_DAY + DAYS - 1);
-    const query = new URLSearchParams({ asOf });
-    const results: InsightBenchResult[] = [];
-    for (const insight of INSIGHTS) {
-      const direct = async () => {
-        const bound = insight.bind(parseInsightParams(insight.params, query, new Date()));
-        if (insight.kind === 'fixed') return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
-        const values = (await connection.runAndReadAll(insight.pivotValuesSql, bound)).getRows().map(([v]) => String(v));
-        return (await connection.runAndReadAll(insight.pivotSql(values), bound)).currentRowCount;
-      };
-      const viaRunner = async () => (await runInsight(connection, insight.name, query)).rows.length;
-      const rows = await direct();
-      await viaRunner();
-      const directMedianMs = await medianMs(direct, runs);
-      const runnerMedianMs = await medianMs(viaRunner, runs);
-      results.push({ name: insight.name, rows, directMedianMs, runnerMedianMs });
-      log(`insights: ${insight.name.padEnd(16)} ${String(rows).padStart(7)} rows  direct ${directMedianMs.toFixed(1)} ms  runner ${runnerMedianMs.toFixed(1)} ms`);
+async function benchSize(size: WorkspaceSize, asOf: string, runs: number, publicApi: boolean, log: (line: string) => void): Promise<InsightSizeReport> {
+  const label = `${size.products.toLocaleString('en')} products / ${size.sales.toLocaleString('en')} sales`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cellar-bench-insights-'));
+  try {
+    // (a) real sheets in the data directory's cellar.duckdb
+    const loadStart = performance.now();
+    const { sheets } = await createRealWorkspace(join(dataDir, 'cellar.duckdb'), size, asOf);
+    const loadMs = performance.now() - loadStart;
+    const productSheets = sheets.filter((s) => s.template === 'products').length;
+    const salesSheets = sheets.length - productSheets;
+    log(`insights: ${label} written as ${productSheets} products and ${salesSheets} sales sheets in ${loadMs.toFixed(0)} ms`);
+
+    // (b) the SQL directly, and runInsight, in this process; then the file is closed
+    const inProcess = new Map<string, { rows: number; directP50Ms: number; runnerP50Ms: number }>();
+    const instance = await DuckDBInstance.create(join(dataDir, 'cellar.duckdb'));
+    const connection = await instance.connect();
+    try {
+      for (const insight of INSIGHTS) {
+        const query = new URLSearchParams();
+        const direct = () => runDirect(connection, insight, insight.bind(parseInsightParams(insight.params, query, new Date())));
+        const viaRunner = async () => (await runInsight(connection, insight.name, query)).rows.length;
+        const rows = await direct();
+        const directP50Ms = await medianMs(direct, runs);
+        await viaRunner();
+        const runnerP50Ms = await medianMs(viaRunner, runs);
+        inProcess.set(insight.name, { rows, directP50Ms, runnerP50Ms });
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
     }
-    return { products: productCount, sales: saleCount, loadMs, results };
+
+    // (c) the internal API of the real sync server; (d) the public API through next start
+    const sync = await startBenchSyncServer(dataDir);
+    const results: InsightTiming[] = [];
+    let publicApiSkipped: string | null = publicApi ? (hasNextBuild() ? null : 'no production build (.next/BUILD_ID); run `npm run build`') : 'not requested';
+    try {
+      const internal = new Map<string, { p50: number; bytes: number; rows: number }>();
+      const auth = { authorization: `Bearer ${sync.secret}` };
+      for (const insight of INSIGHTS) {
+        const url = `${sync.httpUrl}/internal/insights/${insight.name}`;
+        const first = await timeGet(url, auth);
+        const p50 = await medianMs(() => timeGet(url, auth), runs);
+        internal.set(insight.name, { p50, bytes: first.bytes, rows: first.rows });
+      }
+      const publicP50 = new Map<string, number>();
+      const publicIdentityP50 = new Map<string, number>();
+      if (publicApiSkipped === null) {
+        try {
+          const next = await startNext(sync);
+          try {
+            for (const insight of INSIGHTS) {
+              const url = `${next.baseUrl}/api/insights/${insight.name}`;
+              await timeGet(url);
+              publicP50.set(insight.name, await medianMs(() => timeGet(url), runs));
+              const identity = { 'accept-encoding': 'identity' };
+              await timeGet(url, identity);
+              publicIdentityP50.set(insight.name, await medianMs(() => timeGet(url, identity), runs));
+            }
+          } finally {
+            await next.stop();
+          }
+        } catch (error) {
+          publicApiSkipped = `next start failed: ${(error as Error).message}`;
+        }
+      }
+      for (const insight of INSIGHTS) {
+        const own = inProcess.get(insight.name)!;
+        const api = internal.get(insight.name)!;
+        if (api.rows !== own.rows) throw new Error(`${insight.name}: the API returned ${api.rows} rows, the SQL ${own.rows}`);
+        const publicP50Ms = publicP50.get(insight.name) ?? null;
+        const result: InsightTiming = {
+          name: insight.name,
+          rows: own.rows,
+          responseBytes: api.bytes,
+          directP50Ms: own.directP50Ms,
+          runnerP50Ms: own.runnerP50Ms,
+          internalP50Ms: api.p50,
+          publicP50Ms,
+          publicIdentityP50Ms: publicIdentityP50.get(insight.name) ?? null,
+          internalRatio: api.p50 / own.directP50Ms,
+          publicRatio: publicP50Ms === null ? null : publicP50Ms / own.directP50Ms,
+        };
+        results.push(result);
+        log(
+          `insights: ${label}: ${insight.name.padEnd(16)} ${String(result.rows).padStart(7)} rows  direct ${fmt(result.directP50Ms)} ms  runner ${fmt(result.runnerP50Ms)} ms  ` +
+            `internal ${fmt(result.internalP50Ms)} ms  public ${result.publicP50Ms === null ? '—' : `${fmt(result.publicP50Ms)} ms (uncompressed ${fmt(result.publicIdentityP50Ms ?? NaN)} ms)`}`,
+        );
+      }
+    } finally {
+      await sync.stop();
+    }
+    return { products: size.products, sales: size.sales, productSheets, salesSheets, loadMs, runs, publicApiSkipped, results };
   } finally {
-    connection.closeSync();
-    instance.closeSync();
-    if (ownDirectory) rmSync(directory, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The insight's statements as the runner issues them, every row read; returns the row count. */
+async function runDirect(connection: DuckDBConnection, insight: Insight, bound: SqlParams): Promise<number> {
+  if (insight.kind === 'fixed') return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
+  const named = Object.fromEntries(Object.entries(bound).filter(([key]) => new RegExp(`\\$${key}\\b`).test(insight.pivotValuesSql)));
+  const values = (await connection.runAndReadAll(insight.pivotValuesSql, named)).getRows().map(([value]) => String(value));
+  return (await connection.runAndReadAll(insight.pivotSql(values), bound)).currentRowCount;
 }
 
 async function medianMs(work: () => Promise<unknown>, runs: number): Promise<number> {
@@ -97,59 +206,43 @@ async function medianMs(work: () => Promise<unknown>, runs: number): Promise<num
   return times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
 }
 
-// ---------- data ----------
+const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KiB`;
+const ratio = (value: number | null) => (value === null ? '—' : `${fmt(value, 2)} ×`);
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark as a docs/BENCHMARKS.md section: one table per workspace size. */
+export function renderInsightsMarkdown(report: InsightBenchReport): string {
+  const tables = report.sizes.map((size) => {
+    // The target is stated for 100k products / 1M sales; smaller workspaces are shown for reference.
+    const targetSize = size.products >= 100_000 && size.sales >= 1_000_000;
+    const rows = size.results
+      .map((r) => {
+        const meets = r.publicP50Ms !== null && r.publicRatio !== null && r.publicRatio <= TARGET_RATIO && r.publicP50Ms <= TARGET_P50_MS;
+        const verdict = r.publicP50Ms === null || !targetSize ? '—' : meets ? 'yes' : 'no';
+        const publicCell = r.publicP50Ms === null ? '—' : `**${fmt(r.publicP50Ms)}** (${ratio(r.publicRatio)})`;
+        const identityCell = r.publicIdentityP50Ms === null ? '—' : fmt(r.publicIdentityP50Ms);
+        return `| \`${r.name}\` | ${r.rows.toLocaleString('en')} | ${kib(r.responseBytes)} | ${fmt(r.directP50Ms)} | ${fmt(r.runnerP50Ms)} | ${fmt(r.internalP50Ms)} (${ratio(r.internalRatio)}) | ${publicCell} | ${identityCell} | ${verdict} |`;
+      })
+      .join('\n');
+    return `### ${size.products.toLocaleString('en')} products / ${size.sales.toLocaleString('en')} sales
 
-const sku = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
+${size.productSheets} products sheets and ${size.salesSheets} sales sheets (written in ${fmt(size.loadMs / 1000, 1)} s); median of ${size.runs} runs after a warm-up.${size.publicApiSkipped ? ` Public API not measured: ${size.publicApiSkipped}.` : ''}
 
-/** Products over 20 categories, 200 brands and 5 families per brand; some fields empty. */
-function* generateProducts(count: number, seed: number): Generator<ProductRecord> {
-  const random = mulberry32(seed);
-  const int = (max: number) => Math.floor(random() * (max + 1));
-  for (let i = 0; i < count; i++) {
-    const brand = int(199);
-    yield {
-      sheet_id: `products${i % 4}`,
-      row_id: `p${i}`,
-      sku: sku(i),
-      name: `Product ${i}`,
-      brand: `Brand ${brand}`,
-      family: `Family ${brand}-${int(4)}`,
-      category: random() < 0.01 ? null : `Category ${int(19)}`,
-      stock: random() < 0.05 ? null : int(200),
-      reorder_level: random() < 0.05 ? null : int(40),
-      unit_cost: int(4000) / 100,
-      price: int(8000) / 100,
-      plan_units: random() < 0.1 ? null : int(500),
-    };
-  }
-}
+| insight | rows | JSON | direct SQL ms | runInsight ms | internal API ms (× direct) | public API ms (× direct) | public, uncompressed ms | meets target |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rows}
+`;
+  });
+  return `## Insights
 
-/** Sales over two years; about 2% of skus match no product. */
-function* generateSales(count: number, productCount: number, seed: number): Generator<SaleRecord> {
-  const random = mulberry32(seed);
-  const int = (max: number) => Math.floor(random() * (max + 1));
-  for (let i = 0; i < count; i++) {
-    yield {
-      sheet_id: `sales${i % 8}`,
-      row_id: `s${i}`,
-      sold_at: isoDay(FIRST_DAY + int(DAYS - 1)),
-      sku: random() < 0.02 ? `GHOST-${int(999)}` : sku(int(productCount - 1)),
-      qty: random() < 0.01 ? null : 1 + int(9),
-      unit_price: int(8000) / 100,
-    };
-  }
-}
+Real sheets (registered in the catalog, stored in the materializer's wide tables, read through the workspace
+views \`products\` and \`sales\`) in a fresh data directory; sales over the two years ending ${report.asOf}, the
+\`asOf\` the API defaults to. *Direct SQL*: the insight's statements on the DuckDB file from the benchmark
+process, every row read. *runInsight*: the same plus parameter parsing and JSON conversion, in process.
+*Internal API*: \`GET /internal/insights/:name\` on the real sync server. *Public API*: \`GET /api/insights/:name\`
+through \`next start\`, asking for a compressed body as a browser does (Next gzips responses by default), and
+again with \`accept-encoding: identity\`. HTTP timings include reading and parsing the whole body. Target: public API ≤ ${TARGET_RATIO} × direct
+SQL and p50 ≤ ${TARGET_P50_MS} ms.
 
-function isoDay(daysSinceEpoch: number): string {
-  return new Date(daysSinceEpoch * 86_400_000).toISOString().slice(0, 10);
+${tables.join('\n')}`;
 }

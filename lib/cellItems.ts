@@ -50,10 +50,18 @@ export function isCellsMapRemoved(cells: Y.Map<Cell>): boolean {
   return cellsItem === null || cellsItem.deleted || (cellsItem.parent as Y.Map<unknown>)._item?.deleted === true;
 }
 
-/** The cell an item holds, or undefined when its content was garbage-collected or is not a cell. */
+/**
+ * The cell an item holds, or undefined when its content was garbage-collected or is not a cell. One item can
+ * hold several values: Yjs merges a run of one client's successive sets of a key (each written over the one
+ * before, so with consecutive clocks) into one item once they are all deleted, keeping the content when the
+ * gcFilter retains it (cellRetention). The run stands for its last value, as Y.Map reads it; the earlier ones
+ * were overwritten by their own writer. (Reading the first made a retained loser's first value win over its
+ * writer's later one: the fuzz's rare "set lost silently".)
+ */
 export function readCellItem(item: Y.Item): Cell | undefined {
   if (!(item.content instanceof Y.ContentAny)) return undefined;
-  const value = item.content.getContent()[0];
+  const content = item.content.getContent();
+  const value = content[content.length - 1];
   return isCell(value) ? value : undefined;
 }
 

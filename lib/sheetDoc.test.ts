@@ -8,11 +8,14 @@ import {
   initSheet,
   insertColumn,
   insertRows,
+  insertRowsUndoable,
   moveColumn,
   moveRow,
   readColumns,
+  readRowOrder,
   readSheet,
   restoreRows,
+  rowsMap,
   SheetError,
 } from './sheetDoc';
 
@@ -87,6 +90,71 @@ test('two replicas inserting rows concurrently keep both', () => {
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
   assert.deepEqual(readSheet(a).rows, readSheet(b).rows);
   assert.deepEqual(readSheet(a).rows.map((r) => r.values[byName.sku]).sort(), ['from-a', 'from-b']);
+});
+
+test('a row whose order is missing (a move delivered out of order) neither breaks inserts and moves nor duplicates', () => {
+  const { doc: a, byName } = productsDoc();
+  const me = editor('a');
+  const [r1, r2, r3] = insertRows(a, [{ [byName.sku]: '1' }, { [byName.sku]: '2' }, { [byName.sku]: '3' }], {}, me);
+  const b = new Y.Doc();
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  // A sets a cell (update 1), then moves r3 to the top (update 2). B gets update 2 first: its delete of
+  // r3's old order key applies at once, its new key waits for update 1, so r3 has no order on B meanwhile.
+  const updates: Uint8Array[] = [];
+  a.on('update', (update: Uint8Array) => updates.push(update));
+  applyCellUpdates(a, [{ row: r1, col: byName.name, value: 'first' }], me);
+  moveRow(a, r3, null);
+  assert.equal(updates.length, 2);
+  Y.applyUpdate(b, updates[1]);
+  const missing = readRowOrder(b, true).find((r) => r.id === r3);
+  assert.equal(missing?.order, '', 'the moved row has no order until the earlier update arrives');
+  assert.equal(readRowOrder(b)[0].id, r3, 'rows without order sort first (by id), as DuckDB sorts them');
+
+  const other = editor('b');
+  const appended = insertRows(b, [{ [byName.sku]: 'end' }], {}, other);
+  const top = insertRows(b, [{ [byName.sku]: 'top' }], { after: null }, other);
+  const afterMissing = insertRows(b, [{ [byName.sku]: 'after-missing' }], { after: r3 }, other);
+  moveRow(b, r1, r3);
+  moveRow(b, r3, r2);
+  moveRow(b, r2, null);
+  assert.equal(readRowOrder(b).length, 6);
+
+  Y.applyUpdate(b, updates[0]);
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  const ids = readSheet(a).rows.map((r) => r.id);
+  assert.deepEqual(readSheet(b).rows, readSheet(a).rows);
+  assert.equal(new Set(ids).size, 6, 'no row is duplicated');
+  assert.deepEqual([...ids].sort(), [r1, r2, r3, ...appended, ...top, ...afterMissing].sort());
+  assert.ok(readRowOrder(a, true).every((r) => r.order !== ''), 'every row has an order once all updates arrived');
+});
+
+test('undoing an insert made with insertRowsUndoable is a soft delete: edits others made in the row survive', () => {
+  const { doc: a, byName } = productsDoc();
+  const b = new Y.Doc();
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  const origin = { name: 'a-local' };
+  const undo = new Y.UndoManager([rowsMap(a)], { trackedOrigins: new Set([origin]), captureTimeout: 0 });
+  const alice = { ...editor('alice'), origin, untrackedOrigin: { name: 'a-untracked' } };
+  const [row] = insertRowsUndoable(a, [{ [byName.sku]: 'NEW' }], {}, alice);
+  assert.equal(undo.undoStack.length, 1, 'one undo step');
+  assert.deepEqual(readSheet(a).rows.map((r) => r.id), [row]);
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  applyCellUpdates(b, [{ row, col: byName.name, value: 'named by bob' }], editor('bob'));
+  Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+
+  undo.undo();
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  for (const doc of [a, b]) {
+    assert.deepEqual(readSheet(doc).rows, [], 'the row is hidden');
+    assert.equal(rowsMap(doc).get(row)?.get('deleted'), true, 'soft-deleted, not removed');
+  }
+  restoreRows(b, [row]); // bob brings it back: his edit is still there
+  assert.equal(readSheet(b).rows[0].values[byName.name], 'named by bob');
+  assert.equal(readSheet(b).rows[0].values[byName.sku], 'NEW');
+
+  undo.redo();
+  assert.equal(readSheet(a).rows.length, 1, 'redo shows the row again');
 });
 
 test('columns insert and move', () => {

@@ -26,6 +26,11 @@ export interface Editor {
   clock: HybridLogicalClock;
   userId: string;
   origin?: unknown;
+  /**
+   * An origin the editor's undo manager does not track. When given, row inserts that go through
+   * `insertRowsUndoable` undo as soft deletes.
+   */
+  untrackedOrigin?: unknown;
 }
 
 export interface ColumnInfo {
@@ -111,7 +116,7 @@ export function readColumns(doc: Y.Doc, includeDeleted = false): ColumnInfo[] {
       id,
       name: String(column.get('name') ?? ''),
       type: (column.get('type') as ColumnType) ?? 'text',
-      order: String(column.get('order') ?? ''),
+      order: orderKey(column),
     });
   });
   return columns.sort(compareOrder);
@@ -120,7 +125,7 @@ export function readColumns(doc: Y.Doc, includeDeleted = false): ColumnInfo[] {
 export function getColumn(doc: Y.Doc, colId: string): ColumnInfo | undefined {
   const column = columnsMap(doc).get(colId);
   if (!column || column.get('deleted') === true) return undefined;
-  return { id: colId, name: String(column.get('name')), type: column.get('type') as ColumnType, order: String(column.get('order')) };
+  return { id: colId, name: String(column.get('name')), type: column.get('type') as ColumnType, order: orderKey(column) };
 }
 
 /** Inserts a column after `afterId` (null: first; undefined: last). */
@@ -167,7 +172,7 @@ export function readRowOrder(doc: Y.Doc, includeDeleted = false): RowInfo[] {
   const rows: RowInfo[] = [];
   rowsMap(doc).forEach((row, id) => {
     if (!includeDeleted && row.get('deleted') === true) return;
-    rows.push({ id, order: String(row.get('order') ?? '') });
+    rows.push({ id, order: orderKey(row) });
   });
   return rows.sort(compareOrder);
 }
@@ -195,6 +200,7 @@ export function insertRows(
   rows: ReadonlyArray<Record<string, CellValue>>,
   position: RowPosition,
   editor: Editor,
+  options: { hidden?: boolean } = {},
 ): string[] {
   const columns = new Map(readColumns(doc).map((c) => [c.id, c]));
   for (const values of rows) for (const [colId, value] of Object.entries(values)) validateCell(columns, colId, value);
@@ -213,10 +219,43 @@ export function insertRows(
         if (value !== null) cells.set(colId, { v: value, t, by: editor.userId });
       }
       row.set('order', orders[i]);
+      if (options.hidden) row.set('deleted', true);
       row.set('cells', cells);
       rowsMap(doc).set(id, row);
       ids.push(id);
     });
+  }, editor.origin ?? null);
+  return ids;
+}
+
+/**
+ * Inserts rows so that undoing the insert is a soft delete. A Y.UndoManager undoes an insertion by deleting
+ * the row's map outright, and with it every edit someone else made in the row meanwhile (DESIGN "Merge
+ * semantics" 4 wants those to survive). So, when the editor names an `untrackedOrigin`, the rows are created
+ * hidden (`deleted: true`) in a transaction with that origin, which its undo manager must not track, and
+ * revealed in one transaction with the editor's (tracked) origin, together with whatever `alsoWrite` writes:
+ * undo hides the rows again, redo shows them. Hidden rows are invisible everywhere until revealed. Without
+ * `untrackedOrigin` it is a plain insert plus `alsoWrite` in one transaction.
+ */
+export function insertRowsUndoable(
+  doc: Y.Doc,
+  rows: ReadonlyArray<Record<string, CellValue>>,
+  position: RowPosition,
+  editor: Editor,
+  alsoWrite?: (ids: string[]) => void,
+): string[] {
+  let ids: string[] = [];
+  if (editor.untrackedOrigin === undefined || rows.length === 0) {
+    doc.transact(() => {
+      ids = insertRows(doc, rows, position, editor);
+      alsoWrite?.(ids);
+    }, editor.origin ?? null);
+    return ids;
+  }
+  ids = insertRows(doc, rows, position, { ...editor, origin: editor.untrackedOrigin }, { hidden: true });
+  doc.transact(() => {
+    for (const id of ids) rowsMap(doc).get(id)!.delete('deleted');
+    alsoWrite?.(ids);
   }, editor.origin ?? null);
   return ids;
 }
@@ -329,12 +368,36 @@ export function readSheet(doc: Y.Doc): SheetSnapshot {
 
 // ---------- ordering helpers ----------
 
+/**
+ * The order keys a new key goes between. An empty key is a missing one: delivered out of order, a move's
+ * delete of the old `order` value can arrive before the new value (Yjs applies delete sets at once but holds
+ * structs until the writer's earlier updates arrive), so a row briefly has no order. Such rows sort first (by
+ * id, as DuckDB's `ORDER BY ord, row_id` does) and never bound a new key: placing after one places before
+ * the first keyed row.
+ */
 function neighbours(ordered: readonly { id: string; order: string }[], afterId: string | null | undefined) {
-  if (afterId === undefined) return { before: ordered.at(-1)?.order ?? null, after: null };
-  if (afterId === null) return { before: null, after: ordered[0]?.order ?? null };
+  const firstKeyedFrom = (start: number) => {
+    for (let i = start; i < ordered.length; i++) if (hasOrder(ordered[i])) return ordered[i].order;
+    return null;
+  };
+  if (afterId === undefined) {
+    for (let i = ordered.length - 1; i >= 0; i--) if (hasOrder(ordered[i])) return { before: ordered[i].order, after: null };
+    return { before: null, after: null };
+  }
+  if (afterId === null) return { before: null, after: firstKeyedFrom(0) };
   const index = ordered.findIndex((item) => item.id === afterId);
   if (index < 0) throw new SheetError('not_found', `no row or column ${afterId}`);
-  return { before: ordered[index].order, after: ordered[index + 1]?.order ?? null };
+  return { before: hasOrder(ordered[index]) ? ordered[index].order : null, after: firstKeyedFrom(index + 1) };
+}
+
+function hasOrder(item: { order: string }): boolean {
+  return item.order !== '';
+}
+
+/** A row's or column's order key; '' when it is (transiently) missing or not a string. */
+function orderKey(map: Y.Map<unknown>): string {
+  const order = map.get('order');
+  return typeof order === 'string' ? order : '';
 }
 
 function positionAfter(ordered: readonly { id: string; order: string }[], afterId: string | null | undefined): string {

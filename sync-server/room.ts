@@ -28,6 +28,11 @@ export class Room {
   private savedTimer: NodeJS.Timeout | null = null;
   private lastSavedNotice = 0;
   private readonly detachers: Array<() => void> = [];
+  /**
+   * The sync step 2 message for a client with nothing (a fresh browser opening the sheet), encoded once
+   * per change of the document rather than once per opening: ~0.2 s for a 100,000-cell sheet.
+   */
+  private fullSyncMessage: Uint8Array | null = null;
 
   constructor(
     readonly sheetId: string,
@@ -50,6 +55,7 @@ export class Room {
   }
 
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullSyncMessage = null;
     if (origin === LOAD_ORIGIN) return;
     this.appendToLog(update);
     const encoder = encoding.createEncoder();
@@ -110,12 +116,15 @@ export class Room {
       const syncType = decoding.readVarUint(decoder);
       if (syncType === syncProtocol.messageYjsSyncStep1) {
         const stateVector = decoding.readVarUint8Array(decoder);
-        Y.decodeStateVector(stateVector);
+        const empty = Y.decodeStateVector(stateVector).size === 0;
+        if (empty && this.fullSyncMessage) return send(socket, this.fullSyncMessage);
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MESSAGE_SYNC);
         encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
         encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
-        send(socket, encoding.toUint8Array(encoder));
+        const message = encoding.toUint8Array(encoder);
+        if (empty) this.fullSyncMessage = message;
+        send(socket, message);
       } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
         const update = decoding.readVarUint8Array(decoder);
         Y.decodeUpdate(update); // validates the whole update before anything is applied

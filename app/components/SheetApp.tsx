@@ -1,24 +1,22 @@
 'use client';
 // The sheet page: header (tabs, presence, save status, undo/redo), toolbar (rows, columns, receive/sell),
 // the windowed grid and, beside a products sheet, the live low-stock panel.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { formatValue } from '@/lib/cellValue';
-import { conflictsFor, resolveCellConflict } from '@/lib/client/conflictActions';
 import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
 import { COLUMN_TYPES, TEMPLATE_NAMES, type ColumnType, type TemplateName } from '@/lib/schema';
 import {
   applyCellUpdates,
-  conflictsArray,
   deleteColumn,
   deleteRows,
   insertColumn,
-  insertRows,
+  insertRowsUndoable,
   moveColumn,
   moveRow,
   renameColumn,
   retypeColumn,
 } from '@/lib/sheetDoc';
+import ConflictPopover from './ConflictPopover';
 import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
 import './sheet.css';
@@ -114,7 +112,8 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
   const addRow = () =>
     tryWrite(() => {
       const after = active ? conn.model.rowIdAt(active.row) : undefined;
-      insertRows(conn.doc, [{}], { after: after ?? undefined }, conn.editor);
+      // Undo of the insert hides the row (a soft delete), so others' edits in it survive.
+      insertRowsUndoable(conn.doc, [{}], { after: after ?? undefined }, conn.editor);
     });
   const removeRows = () => {
     const ids = selectedRowIds();
@@ -149,19 +148,6 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
     if (!Number.isFinite(qty) || qty <= 0) return notify('Quantity must be a positive number', 'error');
     tryWrite(() => applyCellUpdates(conn.doc, [{ row: active.rowId, col: stockColumn.id, adjust: sign * qty }], conn.editor));
   };
-
-  // ---- conflicts on the active cell ----
-  const [conflictVersion, setConflictVersion] = useState(0);
-  useEffect(() => {
-    const conflicts = conflictsArray(conn.doc);
-    const bump = () => setConflictVersion((v) => v + 1);
-    conflicts.observe(bump);
-    return () => conflicts.unobserve(bump);
-  }, [conn]);
-  const activeConflicts = useMemo(() => {
-    void conflictVersion;
-    return active ? conflictsFor(conn.doc, active.rowId, active.colId) : [];
-  }, [active, conn, conflictVersion]);
 
   // ---- global undo/redo when focus is outside the grid and not in a text field ----
   useEffect(() => {
@@ -263,6 +249,10 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
             <button type="button" onClick={() => adjustStock(-1)} disabled={!active} data-testid="sell">
               Sell
             </button>
+            <span className="sep" />
+            <a href={`/sheets/${conn.sheetId}/plan`} className="plan-link" data-testid="plan-link" title="Brand → family → product plan with top-down spreading">
+              Plan view
+            </a>
           </>
         )}
         <span className="toolbar-info">
@@ -271,16 +261,15 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
         </span>
       </div>
 
-      {activeConflicts.length > 0 && active && (
-        <div className="conflict-bar" role="alert">
-          Concurrent edits here. Kept “{formatValue(activeConflicts[0].kept.v)}”, lost “{formatValue(activeConflicts[0].lost.v)}”.
-          <button type="button" onClick={() => tryWrite(() => resolveCellConflict(conn.doc, active.rowId, active.colId, 'kept', conn.editor))}>
-            Keep “{formatValue(activeConflicts[0].kept.v)}”
-          </button>
-          <button type="button" onClick={() => tryWrite(() => resolveCellConflict(conn.doc, active.rowId, active.colId, 'lost', conn.editor))}>
-            Use “{formatValue(activeConflicts[0].lost.v)}”
-          </button>
-        </div>
+      {active && (
+        <ConflictPopover
+          key={`${active.rowId}:${active.colId}`}
+          conn={conn}
+          rowId={active.rowId}
+          colId={active.colId}
+          columnName={columns[active.col]?.name ?? ''}
+          onError={(message) => notify(message, 'error')}
+        />
       )}
 
       <main className={`sheet-main${isProducts ? ' with-panel' : ''}`}>

@@ -3,7 +3,7 @@
 import type * as Y from 'yjs';
 import { formatValue, parseAdjustment, parseInput } from '../cellValue';
 import type { CellValue } from '../schema';
-import { applyCellUpdates, insertRows, type CellUpdate, type ColumnInfo, type Editor } from '../sheetDoc';
+import { applyCellUpdates, insertRowsUndoable, type CellUpdate, type ColumnInfo, type Editor } from '../sheetDoc';
 
 export interface TypedEntry {
   rowId: string;
@@ -164,12 +164,16 @@ export function planPaste(target: PasteTarget, grid: readonly (readonly string[]
   return { ok: true, updates, newRows, truncatedColumns, cells };
 }
 
-/** Writes a planned paste (new rows and cell updates) in one transaction with the editor's origin: one undo step. */
+/**
+ * Writes a planned paste (new rows and cell updates) in one transaction with the editor's origin: one undo
+ * step. New rows go through insertRowsUndoable, so with the editor's `untrackedOrigin` undo soft-deletes them.
+ */
 export function applyPaste(doc: Y.Doc, plan: Extract<PastePlan, { ok: true }>, editor: Editor): string[] {
-  let ids: string[] = [];
-  doc.transact(() => {
-    if (plan.newRows.length > 0) ids = insertRows(doc, plan.newRows, {}, editor);
-    if (plan.updates.length > 0) applyCellUpdates(doc, plan.updates, editor);
-  }, editor.origin ?? null);
-  return ids;
+  if (plan.newRows.length > 0) {
+    return insertRowsUndoable(doc, plan.newRows, {}, editor, () => {
+      if (plan.updates.length > 0) applyCellUpdates(doc, plan.updates, editor);
+    });
+  }
+  if (plan.updates.length > 0) applyCellUpdates(doc, plan.updates, editor);
+  return [];
 }

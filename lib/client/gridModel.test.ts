@@ -106,3 +106,33 @@ test('remote times move the local clock forward', () => {
   remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[0], col: col.sku, value: 'x' }], { clock: future, userId: 'bob' }));
   assert.ok(clock.tick() > 5_000_000_000_000);
 });
+
+test('a column window: the matrix holds only its columns, edits land in the right cell, outside edits keep the data', () => {
+  const { doc, col, ids } = sheet(100);
+  const isRemote = (t: Y.Transaction) => t.origin === 'provider';
+  const model = new GridModel(doc, { windowSize: 20, isRemote });
+  assert.equal(model.setWindow({ rowStart: 10, rowCount: 15, colStart: 4, colCount: 3 }), true);
+  assert.equal(model.data.length, 15);
+  assert.equal(model.data[0].length, 3);
+  assert.deepEqual(model.windowColumns.map((c) => c.name), ['category', 'stock', 'reorder_level']);
+  assert.deepEqual(model.columnLabels, ['category', 'stock', 'reorder_level']);
+  assert.equal(model.data[0][1].value, 10, 'stock of row 10');
+  assert.equal(model.setWindow({ rowStart: 10, rowCount: 15, colStart: 4, colCount: 3 }), false, 'same window: no change');
+
+  const before = model.data;
+  const editor = { clock: new HybridLogicalClock(), userId: 'bob' };
+  remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[12], col: col.sku, value: 'outside' }], editor));
+  assert.equal(model.data, before, 'an edit in a column outside the window keeps the reference');
+  remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[12], col: col.stock, value: 77 }], editor));
+  assert.notEqual(model.data, before);
+  assert.equal(model.data[2][1].value, 77);
+  assert.ok(model.data[2][1].flash);
+  assert.equal(model.data[3], before[3], 'other rows keep identity');
+  assert.equal(model.data[2][0], before[2][0], 'other cells keep identity');
+
+  // Clamped at the right edge; Infinity shows every column again.
+  model.setWindow({ rowStart: 0, rowCount: 15, colStart: 99, colCount: 3 });
+  assert.equal(model.colStart, 7);
+  model.setWindow({ rowStart: 0, rowCount: 15, colStart: 0, colCount: Infinity });
+  assert.equal(model.data[0].length, 10);
+});

@@ -1,5 +1,6 @@
-// The grid's view of a sheet document: ordered rows and columns, and a window of rows as the matrix
-// react-spreadsheet renders. Updates are incremental: an edit outside the window keeps the matrix
+// The grid's view of a sheet document: ordered rows and columns, and a window of rows × columns as the
+// matrix react-spreadsheet renders (its cost per change grows with the cells it is given, so the grid sizes
+// the window to the viewport, both ways). Updates are incremental: an edit outside the window keeps the matrix
 // reference; an edit inside it copies only the changed row array and cell object, so every other cell
 // keeps its identity and does not re-render. Pure (no DOM), so it runs in node tests.
 import * as Y from 'yjs';
@@ -54,15 +55,29 @@ export interface GridChange {
 /** Rows handed to react-spreadsheet: its cost per state change grows with the cells it renders. */
 export const DEFAULT_WINDOW = 50;
 
+export interface GridWindow {
+  rowStart: number;
+  rowCount: number;
+  colStart: number;
+  /** Columns in the window; Infinity: all. */
+  colCount: number;
+}
+
 export class GridModel {
   readonly doc: Y.Doc;
-  readonly windowSize: number;
+  windowSize: number;
   columns: ColumnInfo[] = [];
   rowIds: string[] = [];
   windowStart = 0;
+  /** First column of the window (an index into `columns`) and how many columns it may hold. */
+  colStart = 0;
+  colCount = Infinity;
+  /** The columns in the window, in order: `data[r][c]` is a cell of `windowColumns[c]`. */
+  windowColumns: ColumnInfo[] = [];
   data: GridMatrix = [];
   /** Real 1-based row numbers of the window, as react-spreadsheet row labels. */
   rowLabels: string[] = [];
+  /** Names of the window's columns. */
   columnLabels: string[] = [];
 
   private colIndex = new Map<string, number>();
@@ -215,15 +230,46 @@ export class GridModel {
 
   /** Moves the window so it starts at `start` (clamped). Returns true when the matrix changed. */
   setWindowStart(start: number): boolean {
-    const clamped = this.clampStart(start);
-    if (clamped === this.windowStart && this.data.length === Math.min(this.windowSize, this.rowIds.length - clamped)) return false;
-    this.windowStart = clamped;
+    return this.setWindow({ rowStart: start, rowCount: this.windowSize, colStart: this.colStart, colCount: this.colCount });
+  }
+
+  /** Moves and resizes the window (clamped). Returns true when the matrix changed. */
+  setWindow(window: GridWindow): boolean {
+    const rowCount = Math.max(1, Math.floor(window.rowCount));
+    const colCount = window.colCount === Infinity ? Infinity : Math.max(1, Math.floor(window.colCount));
+    const sizeChanged = rowCount !== this.windowSize || colCount !== this.colCount;
+    this.windowSize = rowCount;
+    this.colCount = colCount;
+    const rowStart = this.clampStart(window.rowStart);
+    const colStart = this.clampColStart(window.colStart);
+    const columnsChanged = colStart !== this.colStart || sizeChanged;
+    if (!columnsChanged && rowStart === this.windowStart && this.data.length === Math.min(this.windowSize, this.rowIds.length - rowStart)) return false;
+    this.windowStart = rowStart;
+    this.colStart = colStart;
+    if (columnsChanged && this.setWindowColumns()) this.windowRows.clear();
     this.rebuildWindow(new Set());
     return true;
   }
 
   private clampStart(start: number): number {
     return Math.max(0, Math.min(Math.floor(start), Math.max(0, this.rowIds.length - this.windowSize)));
+  }
+
+  private clampColStart(start: number): number {
+    if (this.colCount === Infinity) return 0;
+    return Math.max(0, Math.min(Math.floor(start), Math.max(0, this.columns.length - this.colCount)));
+  }
+
+  /** Recomputes the window's columns; true when they changed. */
+  private setWindowColumns(): boolean {
+    const next = this.colCount === Infinity ? this.columns : this.columns.slice(this.colStart, this.colStart + this.colCount);
+    if (sameColumns(next, this.windowColumns) && next.length === this.windowColumns.length) {
+      this.windowColumns = next;
+      return false;
+    }
+    this.windowColumns = next;
+    this.columnLabels = next.map((c) => c.name);
+    return true;
   }
 
   private rebuildAll(): void {
@@ -238,7 +284,9 @@ export class GridModel {
   private readColumnsNow(): void {
     this.columns = readColumns(this.doc);
     this.colIndex = new Map(this.columns.map((c, i) => [c.id, i]));
-    this.columnLabels = this.columns.map((c) => c.name);
+    this.colStart = this.clampColStart(this.colStart);
+    this.windowColumns = [];
+    this.setWindowColumns();
   }
 
   private readRowsNow(): void {
@@ -260,7 +308,7 @@ export class GridModel {
   }
 
   private makeRow(rowId: string): GridCell[] {
-    return this.columns.map((column) => this.makeCell(rowId, column, false));
+    return this.windowColumns.map((column) => this.makeCell(rowId, column, false));
   }
 
   /** Rebuilds the window matrix, reusing cached row arrays except for rows listed in `stale`. */
@@ -320,14 +368,16 @@ export class GridModel {
       const rowId = key.slice(0, sep);
       const colId = key.slice(sep + 1);
       const row = this.windowRows.get(rowId);
-      const colIdx = this.colIndex.get(colId);
-      if (!row || colIdx === undefined) continue;
+      const absolute = this.colIndex.get(colId);
+      if (!row || absolute === undefined) continue;
+      const colIdx = absolute - this.colStart;
+      if (colIdx < 0 || colIdx >= row.length) continue;
       let copy = copiedRows.get(rowId);
       if (!copy) {
         copy = row.slice();
         copiedRows.set(rowId, copy);
       }
-      copy[colIdx] = this.makeCell(rowId, this.columns[colIdx], remoteCells.has(key));
+      copy[colIdx] = this.makeCell(rowId, this.columns[absolute], remoteCells.has(key));
     }
     if (copiedRows.size > 0) {
       const copiedData = this.data.slice();

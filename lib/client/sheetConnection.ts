@@ -7,6 +7,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { retainConcurrentCellValues } from '../cellRetention';
+import { observeRemoteClock } from '../clockObserver';
 import { HybridLogicalClock } from '../hlc';
 import { MESSAGE_SAVED } from '../protocol';
 import type { SheetMeta } from '../schema';
@@ -20,9 +22,10 @@ import {
   type ColumnInfo,
   type Editor,
 } from '../sheetDoc';
-import { GridModel, type GridMatrix } from './gridModel';
+import { GridModel, type GridMatrix, type GridWindow } from './gridModel';
 import { loadIdentity, saveIdentity, type UserIdentity } from './identity';
 import { computeLowStock, type LowStockItem } from './lowStock';
+import { installQuietSync, holdUpdateListeners } from './quietSync';
 import { PendingChanges, saveStatus, type SaveState } from './saveStatus';
 
 export interface SyncSettings {
@@ -49,6 +52,9 @@ export interface SheetViewState {
   columns: ColumnInfo[];
   rowCount: number;
   windowStart: number;
+  /** First column of the grid window, and the window's columns (`data[r][c]` belongs to `windowColumns[c]`). */
+  colStart: number;
+  windowColumns: ColumnInfo[];
   data: GridMatrix;
   rowLabels: string[];
   columnLabels: string[];
@@ -90,6 +96,8 @@ export class SheetConnection {
   readonly doc = new Y.Doc();
   /** Origin of this user's own transactions; the only origin the undo manager tracks. */
   readonly origin = { name: 'cellar-local-edit' };
+  /** Origin of this user's transactions the undo manager must not track (rows created hidden, see insertRowsUndoable). */
+  readonly untrackedOrigin = { name: 'cellar-local-untracked' };
   readonly clock = new HybridLogicalClock();
   readonly user: UserIdentity;
   readonly editor: Editor;
@@ -120,7 +128,12 @@ export class SheetConnection {
     mark('cellar:connection-start');
     const storage = options.storage === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : options.storage;
     this.user = loadIdentity(storage);
-    this.editor = { clock: this.clock, userId: this.user.id, origin: this.origin };
+    this.editor = { clock: this.clock, userId: this.user.id, origin: this.origin, untrackedOrigin: this.untrackedOrigin };
+    // Merge semantics on the client: keep the content of values that lost a concurrent race until the
+    // server has them (it arbitrates by HLC), and move the clock past every stamp this replica receives,
+    // from the server or from IndexedDB, so an edit made after seeing a value is stamped later than it.
+    this.cleanups.push(retainConcurrentCellValues(this.doc));
+    this.cleanups.push(observeRemoteClock(this.doc, this.clock));
     this.pending = new PendingChanges(`cellar-pending-${sheetId}`, storage);
     this.browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
 
@@ -130,9 +143,9 @@ export class SheetConnection {
       captureTimeout: 0,
     });
 
+    // No `clock` here: observeRemoteClock (above) observes every remote stamp, IndexedDB's included.
     this.model = new GridModel(this.doc, {
       windowSize: options.windowSize,
-      clock: this.clock,
       isRemote: (transaction) => !transaction.local && transaction.origin === this.provider && this.provider !== null,
     });
 
@@ -142,6 +155,8 @@ export class SheetConnection {
       columns: this.model.columns,
       rowCount: this.model.rowCount,
       windowStart: this.model.windowStart,
+      colStart: this.model.colStart,
+      windowColumns: this.model.windowColumns,
       data: this.model.data,
       rowLabels: this.model.rowLabels,
       columnLabels: this.model.columnLabels,
@@ -166,6 +181,8 @@ export class SheetConnection {
           patch.columns = this.model.columns;
           patch.rowCount = this.model.rowCount;
           patch.windowStart = this.model.windowStart;
+          patch.colStart = this.model.colStart;
+          patch.windowColumns = this.model.windowColumns;
         }
         if (Object.keys(patch).length > 0) this.store.setState(patch);
         this.scheduleLowStock();
@@ -211,11 +228,14 @@ export class SheetConnection {
     }
 
     if (options.websocket !== false && typeof window !== 'undefined') {
+      // Connects once the IndexedDB copy is in (below), so the first state vector carries it and the server
+      // sends only what is missing instead of the whole sheet again.
       const provider = new WebsocketProvider(syncUrl(settings, window.location), sheetId, this.doc, {
-        connect: this.browserOnline,
+        connect: false,
         maxBackoffTime: 5000,
       });
       this.provider = provider;
+      installQuietSync(provider, (update) => this.persistence?._storeUpdate(update, provider));
       this.awareness = provider.awareness;
       provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
         const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
@@ -266,6 +286,7 @@ export class SheetConnection {
     } else {
       this.awareness = new Awareness(this.doc);
     }
+    this.startSync();
 
     this.awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name, color: this.user.color });
     this.awareness.setLocalStateField('cursor', null);
@@ -274,6 +295,37 @@ export class SheetConnection {
     this.cleanups.push(() => this.awareness.off('change', onAwareness));
     this.updateStatus();
     onMeta();
+  }
+
+  /**
+   * Loads the IndexedDB copy without re-encoding it for the update listeners (nothing needs it: the server
+   * gets what it lacks through the sync handshake), then connects to the server. A local edit, or a copy
+   * that takes too long, ends the wait early.
+   */
+  private startSync(): void {
+    const provider = this.provider;
+    const connect = () => {
+      if (provider && this.browserOnline && !this.refused && !this.destroyed && !provider.wsconnected && !provider.wsconnecting) provider.connect();
+    };
+    const persistence = this.persistence;
+    if (!persistence || persistence.synced) return connect();
+    const release = holdUpdateListeners(this.doc);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const done = () => {
+      release();
+      this.doc.off('beforeTransaction', onLocal);
+      persistence.off('synced', done);
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      connect();
+    };
+    const onLocal = (transaction: Y.Transaction) => {
+      if (transaction.local) done();
+    };
+    this.doc.on('beforeTransaction', onLocal);
+    persistence.on('synced', done);
+    timer = setTimeout(done, 2000);
+    this.cleanups.push(done);
   }
 
   private markLoaded(): void {
@@ -333,6 +385,14 @@ export class SheetConnection {
   setWindowStart(start: number): void {
     if (this.model.setWindowStart(start)) {
       this.store.setState({ data: this.model.data, rowLabels: this.model.rowLabels, windowStart: this.model.windowStart });
+    }
+  }
+
+  /** Moves and resizes the grid window (rows and columns); the store gets the new matrix. */
+  setWindow(window: GridWindow): void {
+    if (this.model.setWindow(window)) {
+      const m = this.model;
+      this.store.setState({ data: m.data, rowLabels: m.rowLabels, columnLabels: m.columnLabels, windowStart: m.windowStart, colStart: m.colStart, windowColumns: m.windowColumns });
     }
   }
 

@@ -1,12 +1,13 @@
 // family-summary: sales against plan by brand and family, each level a separate SELECT stacked by UNION ALL.
 import type { FixedInsight } from './insight';
 import { insightParams } from './params';
-import { CATEGORY_FILTER, PRODUCT_CTE, SALE_CTE } from './relations';
+import { CATEGORY_FILTER, PRODUCT_CTE, skuSaleCte, UNKNOWN_GROUP } from './relations';
 
 const params = insightParams({});
 
 /**
- * `plan_units` sums the products' plan (one product per sku), sales the sales in `from`..`to`; a family with
+ * `plan_units` sums the products' plan (one product per sku), sales the sales in `from`..`to` (summed per sku
+ * first, then full-joined to the products on sku); a family with
  * a plan and no sales, or sales of unknown skus (brand and family '(unknown)'), still appears. Each brand's
  * row follows its families; the total comes last. `category` filters both products and sales.
  */
@@ -17,19 +18,22 @@ export const familySummary: FixedInsight<ReturnType<typeof params.parse>> = {
   description: 'Sales units and value against plan units, by brand and family, with brand subtotals and a total.',
   params,
   sql: `WITH ${PRODUCT_CTE},
-${SALE_CTE},
+${skuSaleCte({ span: false })},
 fact AS (
-  SELECT brand, family, 0::DOUBLE AS sales_units, 0::DOUBLE AS sales_value, coalesce(plan_units, 0) AS plan_units
-  FROM product
-  WHERE ${CATEGORY_FILTER}
-  UNION ALL
-  SELECT brand, family, units, sales_value, 0::DOUBLE
-  FROM sale
-  WHERE ${CATEGORY_FILTER}
+  SELECT
+    coalesce(p.category, '${UNKNOWN_GROUP}') AS category,
+    coalesce(p.brand, '${UNKNOWN_GROUP}') AS brand,
+    coalesce(p.family, '${UNKNOWN_GROUP}') AS family,
+    coalesce(s.units, 0) AS sales_units,
+    coalesce(s.sales_value, 0) AS sales_value,
+    coalesce(p.plan_units, 0) AS plan_units
+  FROM product p
+  FULL JOIN sku_sale s ON s.sku = p.sku
 ),
 per_family AS (
   SELECT brand, family, sum(sales_units) AS sales_units, sum(sales_value) AS sales_value, sum(plan_units) AS plan_units
   FROM fact
+  WHERE ${CATEGORY_FILTER}
   GROUP BY brand, family
 )
 SELECT 'family' AS level, brand, family, sales_units, sales_value, plan_units

@@ -30,12 +30,20 @@ export interface FixedInsight<P extends CommonParams = CommonParams> extends Ins
   bind(params: P): SqlParams;
 }
 
-/** A pivot: the first query reads the pivot's column values, which then shape the second statement. */
+/**
+ * A pivot: the first query reads the candidate pivot values (in column order; a superset of those that
+ * occur is fine), which then shape the second statement: its row key column(s), then one column per
+ * candidate, NULL where the candidate has no rows for that row. The runner keeps the candidates whose
+ * column is not NULL in every row, names them with `columns()`, and shows their NULL cells as `emptyCell`.
+ * `pivotValuesSql` is bound with only the parameters it names.
+ */
 export interface PivotInsight<P extends CommonParams = CommonParams> extends InsightBase<P> {
   kind: 'pivot';
   pivotValuesSql: string;
   pivotSql(values: readonly string[]): string;
+  /** The result columns for the values that occur. */
   columns(values: readonly string[]): InsightColumn[];
+  emptyCell: number;
   bind(params: P): SqlParams;
 }
 

@@ -429,3 +429,61 @@ test('hostile or invalid parameters are refused with InsightError and change not
   assert.ok(rows.length > 0 && rows.every((r) => r.category === HOSTILE));
   assert.deepEqual(await snapshot(), before);
 });
+
+test('sales-pivot columns are the categories with dated sales in range: a zero sum stays, candidates without sales go', async () => {
+  // The pivot reads its candidate columns from the products; only categories that really sold count.
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-insights-pivot-'));
+  const db = await DuckDBInstance.create(join(dir, 'pivot.duckdb'));
+  const c = await db.connect();
+  try {
+    await createInsightTables(c);
+    const product = (row_id: string, sku: string | null, category: string | null): ProductRecord => ({
+      sheet_id: 'p',
+      row_id,
+      sku,
+      name: row_id,
+      brand: null,
+      family: null,
+      category,
+      stock: null,
+      reorder_level: null,
+      unit_cost: null,
+      price: null,
+      plan_units: null,
+    });
+    await appendProducts(c, [
+      product('a', 'A', 'Zero'), // sells +2 and −2 in January: a column of zeros
+      product('b', 'B', 'Sold'),
+      product('b2', 'B', 'Shadowed'), // a duplicate of sku B: never stands for it
+      product('c', 'C', 'Undated'), // sold only without a date
+      product('d', 'D', 'Later'), // sold only after `to`
+      product('e', null, 'NoSku'), // cannot be sold against
+      product('f', 'F', 'Unsold'),
+    ]);
+    const sale = (row_id: string, sold_at: string | null, sku: string | null, qty: number, unit_price = 1): SaleRecord => ({ sheet_id: 's', row_id, sold_at, sku, qty, unit_price });
+    await appendSales(c, [
+      sale('1', '2024-01-05', 'A', 2),
+      sale('2', '2024-01-20', 'A', -2),
+      sale('3', '2024-02-03', 'B', 3, 2.5),
+      sale('4', null, 'C', 4),
+      sale('5', '2024-04-01', 'D', 1),
+      sale('6', '2024-02-10', 'GHOST', 1, 0),
+    ]);
+    const result = await runInsight(c, 'sales-pivot', new URLSearchParams({ to: '2024-03-31' }), NOW);
+    assert.deepEqual(
+      result.columns.map((column) => column.name),
+      ['month', UNKNOWN, 'Sold', 'Zero'],
+    );
+    assert.deepEqual(result.rows, [
+      { month: '2024-01', Sold: 0, [UNKNOWN]: 0, Zero: 0 },
+      { month: '2024-02', Sold: 7.5, [UNKNOWN]: 0, Zero: 0 },
+    ]);
+    const none = await runInsight(c, 'sales-pivot', new URLSearchParams({ category: 'Nothing like it' }), NOW);
+    assert.deepEqual(none.columns, [{ name: 'month', type: 'text' }]);
+    assert.deepEqual(none.rows, []);
+  } finally {
+    c.closeSync();
+    db.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

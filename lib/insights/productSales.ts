@@ -1,7 +1,7 @@
 // product-sales: per product with sales, its totals, selling span and rank within its category.
 import type { FixedInsight } from './insight';
 import { insightParams } from './params';
-import { CATEGORY_FILTER, PRODUCT_CTE, SALE_CTE } from './relations';
+import { CATEGORY_FILTER, productGroupCte, skuSaleCte, UNKNOWN_GROUP } from './relations';
 
 const params = insightParams({});
 
@@ -17,22 +17,19 @@ export const productSales: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Product sales',
   description: 'Units, sales value and selling span per product, ranked within its category.',
   params,
-  sql: `WITH ${PRODUCT_CTE},
-${SALE_CTE},
+  sql: `WITH ${productGroupCte(['name', 'category'])},
+${skuSaleCte({ span: true })},
 per_product AS (
-  SELECT sku, name, category,
-    sum(units) AS units,
-    sum(sales_value) AS sales_value,
-    min(sold_at) AS first_sale,
-    max(sold_at) AS last_sale
-  FROM sale
-  WHERE ${CATEGORY_FILTER}
-  GROUP BY sku, name, category
+  SELECT s.sku, p.g.name AS name, coalesce(p.g.category, '${UNKNOWN_GROUP}') AS category,
+    s.units, s.sales_value, s.first_sale, s.last_sale
+  FROM sku_sale s
+  LEFT JOIN product_group p ON p.sku = s.sku
 )
 SELECT sku, name, category, units, sales_value, first_sale, last_sale,
   last_sale - first_sale + 1 AS selling_days,
   rank() OVER (PARTITION BY category ORDER BY sales_value DESC) AS rank_in_category
 FROM per_product
+WHERE ${CATEGORY_FILTER}
 ORDER BY category, rank_in_category, sku ASC NULLS LAST`,
   columns: [
     { name: 'sku', type: 'text' },

@@ -10,6 +10,15 @@
 // '(none)', so NULL in a result always means "rolled up", never "missing".
 //
 // Sums: empty quantities, prices, stock and costs are NULL and count as 0.
+//
+// Performance (DESIGN "Performance targets": 100k products, 1M sales): the sales are the big relation, and
+// the expensive step is touching each of them by its text sku (a hash join or a hash aggregate, ~the same
+// cost). Insights that report per product or per product group therefore aggregate the sales per sku first
+// (skuSaleCte, one pass) and join the ~100k per-sku facts to the products, rather than joining every sale
+// and aggregating after; only the day-by-day trend and the monthly pivot join every sale, and they join
+// the slim sku → grouping map (productGroupCte) and aggregate to small groups at once. Summing per sku
+// first changes only the order in which doubles are added (DuckDB's parallel sums have no fixed order
+// anyway); with whole quantities and cent prices the results agree to well under a cent.
 
 export const UNKNOWN_GROUP = '(unknown)';
 export const NO_GROUP = '(none)';
@@ -25,30 +34,66 @@ export const PRODUCT_CTE = `product AS (
   QUALIFY sku IS NULL OR row_number() OVER (PARTITION BY sku ORDER BY sheet_id, row_id) = 1
 )`;
 
-const saleSelect = `
-  SELECT
-    s.sold_at, s.sku, p.name,
-    coalesce(s.qty, 0) AS units,
-    coalesce(s.qty, 0) * coalesce(s.unit_price, 0) AS sales_value,
-    coalesce(p.category, '${UNKNOWN_GROUP}') AS category,
-    coalesce(p.brand, '${UNKNOWN_GROUP}') AS brand,
-    coalesce(p.family, '${UNKNOWN_GROUP}') AS family
-  FROM sales s
-  LEFT JOIN product p ON p.sku = s.sku`;
+type ProductGroupField = 'name' | 'category' | 'brand' | 'family';
+
+const groupField: Record<ProductGroupField, string> = {
+  name: 'name',
+  category: `coalesce(nullif(category, ''), '${NO_GROUP}')`,
+  brand: `coalesce(nullif(brand, ''), '${NO_GROUP}')`,
+  family: `coalesce(nullif(family, ''), '${NO_GROUP}')`,
+};
 
 /**
- * Sales joined to their product, within `$from`..`$to` (inclusive; either may be NULL for open-ended).
- * A sale without a date is only in range when neither bound is given.
+ * `product_group (sku, g)`: per sku, the given fields (name, grouping) of the product standing for it, as
+ * the struct `g` — what a sale is joined to; only the fields an insight reads, since this is built for
+ * every sku. `first(… ORDER BY sheet_id, row_id)` picks the same row as PRODUCT_CTE's row_number() = 1.
  */
-export const SALE_CTE = `sale AS (${saleSelect}
-  WHERE ($from IS NULL OR s.sold_at >= CAST($from AS DATE))
-    AND ($to IS NULL OR s.sold_at <= CAST($to AS DATE))
+export function productGroupCte(fields: readonly ProductGroupField[]): string {
+  const struct = fields.map((field) => `${field}: ${groupField[field]}`).join(', ');
+  return `product_group AS (
+  SELECT sku, first({${struct}} ORDER BY sheet_id, row_id) AS g
+  FROM products
+  WHERE sku IS NOT NULL
+  GROUP BY sku
 )`;
+}
 
-/** Sales up to `$to` only: for trailing windows that look back before `$from` (the 7-day average). */
-export const SALE_UNTIL_CTE = `sale AS (${saleSelect}
-  WHERE ($to IS NULL OR s.sold_at <= CAST($to AS DATE))
+/** The date range `$from`..`$to` (inclusive; either may be NULL for open-ended) on a sales relation. */
+const inRange = (soldAt: string) => `($from IS NULL OR ${soldAt} >= CAST($from AS DATE))
+    AND ($to IS NULL OR ${soldAt} <= CAST($to AS DATE))`;
+
+/**
+ * `sku_sale`: sales within `$from`..`$to` summed per sku (one row for all sales without a sku) — units and
+ * value, and with `span` the first and last sale date too. A sale without a date is only in range when
+ * neither bound is given.
+ */
+export function skuSaleCte({ span }: { span: boolean }): string {
+  const dates = span ? `,
+    min(sold_at) AS first_sale,
+    max(sold_at) AS last_sale` : '';
+  return `sku_sale AS (
+  SELECT sku,
+    sum(coalesce(qty, 0)) AS units,
+    sum(coalesce(qty, 0) * coalesce(unit_price, 0)) AS sales_value${dates}
+  FROM sales
+  WHERE ${inRange('sold_at')}
+  GROUP BY sku
 )`;
+}
+
+/**
+ * Dated sales with their product's category ('(unknown)' without one), from `$from` — or from any date when
+ * `fromBound` is false, for trailing windows that look back before `$from` — up to `$to`.
+ */
+export function datedSaleCte(fromBound: boolean): string {
+  return `sale AS (
+  SELECT s.sold_at, coalesce(p.g.category, '${UNKNOWN_GROUP}') AS category,
+    coalesce(s.qty, 0) * coalesce(s.unit_price, 0) AS sales_value
+  FROM sales s
+  LEFT JOIN product_group p ON p.sku = s.sku
+  WHERE s.sold_at IS NOT NULL AND ${fromBound ? inRange('s.sold_at') : '($to IS NULL OR s.sold_at <= CAST($to AS DATE))'}
+)`;
+}
 
 /** The optional `category` filter on a relation with a `category` column. */
 export const CATEGORY_FILTER = `($category IS NULL OR category = $category)`;

@@ -1,7 +1,7 @@
 // sales-trend: daily sales value per category with a running total and a trailing 7-day average.
 import type { FixedInsight } from './insight';
 import { insightParams } from './params';
-import { CATEGORY_FILTER, PRODUCT_CTE, SALE_UNTIL_CTE } from './relations';
+import { CATEGORY_FILTER, datedSaleCte, productGroupCte } from './relations';
 
 const params = insightParams({});
 
@@ -17,12 +17,12 @@ export const salesTrend: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Sales trend',
   description: 'Daily sales value by category, with a running total and a 7-day moving average.',
   params,
-  sql: `WITH ${PRODUCT_CTE},
-${SALE_UNTIL_CTE},
+  sql: `WITH ${productGroupCte(['category'])},
+${datedSaleCte(false)},
 daily AS (
   SELECT sold_at AS day, category, sum(sales_value) AS sales_value
   FROM sale
-  WHERE sold_at IS NOT NULL AND ${CATEGORY_FILTER}
+  WHERE ${CATEGORY_FILTER}
   GROUP BY sold_at, category
 ),
 averaged AS (

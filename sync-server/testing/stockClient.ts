@@ -17,8 +17,10 @@ export interface StockClient {
   destroy: () => void;
 }
 
-export function connectStockClient(wsUrl: string, sheetId: string, options: { connect?: boolean } = {}): StockClient {
+export function connectStockClient(wsUrl: string, sheetId: string, options: { connect?: boolean; clientId?: number } = {}): StockClient {
   const doc = new Y.Doc();
+  // A forced Yjs client id must be set before the provider exists: its awareness is keyed by the id.
+  if (options.clientId !== undefined) doc.clientID = options.clientId;
   const provider = new WebsocketProvider(wsUrl, sheetId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,

@@ -1,11 +1,14 @@
 'use client';
-// The windowed grid: react-spreadsheet is not virtualized, so it gets only the rows around the viewport
-// (the store's window) inside a scroll container whose height stands for every row. Presence is an
-// overlay; copy/paste, clearing, undo and redo go to the document in one transaction each.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+// The windowed grid: react-spreadsheet is not virtualized and re-checks every cell it renders on each data
+// change, so it gets only the cells around the viewport — a window of rows and of columns, sized to the
+// scroll container — inside a spacer that stands for the whole sheet. Row labels stay at the left edge
+// (sticky). Presence is an overlay; copy/paste, clearing, undo and redo go to the document in one
+// transaction each. react-spreadsheet knows window indexes; everything outside it uses sheet indexes.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import Spreadsheet, { createFormulaParser, type Mode, type Point, type Selection, type SpreadsheetRef } from 'react-spreadsheet';
 import { useStore } from 'zustand';
 import { applyPaste, parseTsv, planPaste, planTypedEdits, toTsv } from '@/lib/client/edits';
+import type { GridWindow } from '@/lib/client/gridModel';
 import type { Peer, SheetConnection } from '@/lib/client/sheetConnection';
 import { applyCellUpdates, SheetError, type CellUpdate } from '@/lib/sheetDoc';
 import { CellEditor, CellViewer, ColumnHeader, GridContext, type GridContextValue } from './cells';
@@ -33,6 +36,9 @@ interface Props {
 }
 
 const DEFAULT_ROW_HEIGHT = 28;
+/** Column pitch and row-label width before the first measurement (sheet.css sets the real ones). */
+const DEFAULT_COL_WIDTH = 128;
+const DEFAULT_LABEL_WIDTH = 56;
 
 // Cellar cells hold typed values, not formulas. react-spreadsheet builds a formula parser for every
 // data change (twice); one shared parser over no data keeps a remote edit's repaint cheap.
@@ -41,9 +47,12 @@ function inertFormulaParser(): ReturnType<typeof createFormulaParser> {
   sharedParser ??= createFormulaParser([]);
   return sharedParser;
 }
-/** Rows kept above the first visible row, so small scrolls and arrow keys stay inside the window. */
-const OVERSCAN_ABOVE = 10;
-const WINDOW_STEP = 10;
+/** Rows kept above and below the visible ones, so arrow keys stay inside the window; the window moves in steps. */
+const OVERSCAN_ABOVE = 2;
+const OVERSCAN_BELOW = 2;
+const WINDOW_STEP = 4;
+/** Columns kept left and right of the visible ones. */
+const COL_OVERSCAN = 1;
 
 export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu }: Props) {
   const store = conn.store;
@@ -51,8 +60,10 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const rowLabels = useStore(store, (s) => s.rowLabels);
   const columnLabels = useStore(store, (s) => s.columnLabels);
   const columns = useStore(store, (s) => s.columns);
+  const windowColumns = useStore(store, (s) => s.windowColumns);
   const rowCount = useStore(store, (s) => s.rowCount);
   const windowStart = useStore(store, (s) => s.windowStart);
+  const colStart = useStore(store, (s) => s.colStart);
   const peers = useStore(store, (s) => s.peers);
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -60,13 +71,19 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const sheetRef = useRef<SpreadsheetRef>(null);
   const [rowHeight, setRowHeight] = useState(DEFAULT_ROW_HEIGHT);
   const [headerHeight, setHeaderHeight] = useState(DEFAULT_ROW_HEIGHT);
+  const [colWidth, setColWidth] = useState(DEFAULT_COL_WIDTH);
+  const [labelWidth, setLabelWidth] = useState(DEFAULT_LABEL_WIDTH);
+  /** The window has been sized to the scroll container: only then is the table rendered. */
+  const [sized, setSized] = useState(false);
   const [colGeometry, setColGeometry] = useState<{ left: number; width: number }[]>([]);
   const mode = useRef<Mode>('view');
   const active = useRef<ActiveCell | null>(null);
   const selection = useRef<GridSelection | null>(null);
   const windowStartRef = useRef(windowStart);
   windowStartRef.current = windowStart;
-  const pendingWindow = useRef<number | null>(null);
+  const colStartRef = useRef(colStart);
+  colStartRef.current = colStart;
+  const pendingWindow = useRef<GridWindow | null>(null);
 
   const commitText = useCallback(
     (rowId: string, colId: string, text: string): string | null => {
@@ -80,8 +97,15 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   );
 
   const gridContext = useMemo<GridContextValue>(
-    () => ({ conn, columns, windowStart: () => windowStartRef.current, commitText, notify, openColumnMenu }),
-    [conn, columns, commitText, notify, openColumnMenu],
+    () => ({
+      conn,
+      columns: windowColumns,
+      windowStart: () => windowStartRef.current,
+      commitText,
+      notify,
+      openColumnMenu: (col: number) => openColumnMenu(colStartRef.current + col),
+    }),
+    [conn, windowColumns, commitText, notify, openColumnMenu],
   );
 
   // ---- geometry: measure real row and column sizes after each render that can change them ----
@@ -106,28 +130,61 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       geometry.push({ left: rect.left - tableLeft, width: rect.width });
     });
     setColGeometry((prev) => (sameGeometry(prev, geometry) ? prev : geometry));
+    if (geometry.length > 0 && geometry[0].left > 0 && Math.abs(geometry[0].left - labelWidth) > 0.5) setLabelWidth(geometry[0].left);
+    const pitch = geometry.length > 1 ? geometry[1].left - geometry[0].left : geometry[0]?.width;
+    if (pitch && pitch > 0 && Math.abs(pitch - colWidth) > 0.5) setColWidth(pitch);
     // Layout reads force a reflow: only when the shape can change, not on every cell edit.
-  }, [data.length, columns, headerHeight, rowHeight]);
+  }, [data.length, windowColumns, headerHeight, rowHeight, colWidth, labelWidth]);
 
-  // ---- windowing ----
-  const desiredStart = useCallback(() => {
+  // ---- windowing: rows and columns around the viewport ----
+  const desiredWindow = useCallback((): GridWindow | null => {
     const el = scrollRef.current;
-    if (!el) return 0;
+    if (!el) return null;
     const first = Math.max(0, Math.floor((el.scrollTop - headerHeight) / rowHeight));
-    return Math.max(0, Math.floor((first - OVERSCAN_ABOVE) / WINDOW_STEP) * WINDOW_STEP);
-  }, [headerHeight, rowHeight]);
+    const rowStart = Math.max(0, Math.floor((first - OVERSCAN_ABOVE) / WINDOW_STEP) * WINDOW_STEP);
+    const visibleRows = Math.ceil(Math.max(rowHeight, el.clientHeight - headerHeight) / rowHeight) + 1;
+    const firstCol = Math.max(0, Math.floor(el.scrollLeft / colWidth));
+    const visibleCols = Math.ceil(Math.max(colWidth, el.clientWidth - labelWidth) / colWidth) + 1;
+    return {
+      rowStart,
+      // Fixed for a given viewport, whatever the scroll position inside a step.
+      rowCount: OVERSCAN_ABOVE + WINDOW_STEP + visibleRows + OVERSCAN_BELOW,
+      colStart: Math.max(0, firstCol - COL_OVERSCAN),
+      colCount: visibleCols + 2 * COL_OVERSCAN,
+    };
+  }, [headerHeight, rowHeight, colWidth, labelWidth]);
+
+  const applyWindow = useCallback(() => {
+    const next = desiredWindow();
+    if (!next) return;
+    // Never move the window under an open editor: it is bound to a window cell.
+    if (mode.current === 'edit') pendingWindow.current = next;
+    else conn.setWindow(next);
+  }, [conn, desiredWindow]);
+
+  // Size the window before the table's first render (no paint of a too-large window), and again whenever
+  // the container or the measured geometry changes.
+  useLayoutEffect(() => {
+    applyWindow();
+    setSized(true);
+  }, [applyWindow]);
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => applyWindow());
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [applyWindow]);
 
   const frame = useRef(0);
   const onScroll = useCallback(() => {
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      const start = desiredStart();
-      // Never move the window under an open editor: it is bound to a window row.
-      if (mode.current === 'edit') pendingWindow.current = start;
-      else conn.setWindowStart(start);
+      applyWindow();
     });
-  }, [conn, desiredStart]);
+  }, [applyWindow]);
 
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
@@ -136,17 +193,20 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
     const a = active.current;
     if (!a || mode.current === 'edit') return;
     const index = conn.model.indexOfRow(a.rowId);
-    if (index < 0) return;
+    const colIndex = conn.model.indexOfColumn(a.colId);
+    if (index < 0 || colIndex < 0) return;
     const rel = index - windowStart;
-    if (rel >= 0 && rel < data.length) {
-      if (rel + windowStart !== a.row) a.row = index;
-      sheetRef.current?.activate({ row: rel, column: a.col });
+    const relCol = colIndex - colStart;
+    if (rel >= 0 && rel < data.length && relCol >= 0 && relCol < windowColumns.length) {
+      a.row = index;
+      a.col = colIndex;
+      sheetRef.current?.activate({ row: rel, column: relCol });
     }
     // Only when the window moves.
-  }, [windowStart]);
+  }, [windowStart, colStart]);
 
   const ensureVisible = useCallback(
-    (absRow: number) => {
+    (absRow: number, absCol: number) => {
       const el = scrollRef.current;
       if (!el) return;
       const top = headerHeight + absRow * rowHeight;
@@ -154,19 +214,24 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       const visibleBottom = el.scrollTop + el.clientHeight;
       if (top < visibleTop) el.scrollTop = top - headerHeight;
       else if (top + rowHeight > visibleBottom) el.scrollTop = top + rowHeight - el.clientHeight;
+      // Horizontally: the row labels cover the left edge.
+      const left = labelWidth + absCol * colWidth;
+      if (left < el.scrollLeft + labelWidth) el.scrollLeft = left - labelWidth;
+      else if (left + colWidth > el.scrollLeft + el.clientWidth) el.scrollLeft = left + colWidth - el.clientWidth;
     },
-    [headerHeight, rowHeight],
+    [headerHeight, rowHeight, labelWidth, colWidth],
   );
 
   const onActivate = useCallback(
     (point: Point) => {
       const row = windowStartRef.current + point.row;
+      const colIndex = colStartRef.current + point.column;
       const rowId = conn.model.rowIdAt(row);
-      const col = conn.model.columns[point.column];
+      const col = conn.model.columns[colIndex];
       if (!rowId || !col) return;
-      active.current = { rowId, colId: col.id, row, col: point.column };
+      active.current = { rowId, colId: col.id, row, col: colIndex };
       conn.setCursor({ row: rowId, col: col.id });
-      ensureVisible(row);
+      ensureVisible(row, colIndex);
       onActiveChange(active.current, selection.current);
     },
     [conn, ensureVisible, onActiveChange],
@@ -176,8 +241,9 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
     (sel: Selection) => {
       const range = sel.toRange(conn.store.getState().data);
       const start = windowStartRef.current;
+      const left = colStartRef.current;
       selection.current = range
-        ? { top: start + range.start.row, bottom: start + range.end.row, left: range.start.column, right: range.end.column }
+        ? { top: start + range.start.row, bottom: start + range.end.row, left: left + range.start.column, right: left + range.end.column }
         : null;
       onActiveChange(active.current, selection.current);
     },
@@ -193,9 +259,9 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
         const state = conn.store.getState();
         conn.store.setState({ data: state.data.slice() });
         if (pendingWindow.current !== null) {
-          const start = pendingWindow.current;
+          const next = pendingWindow.current;
           pendingWindow.current = null;
-          conn.setWindowStart(start);
+          conn.setWindow(next);
         }
       }
     },
@@ -308,14 +374,16 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   }, [conn, notify, selectedRange, clearSelection]);
 
   const totalHeight = headerHeight + rowCount * rowHeight;
+  const totalWidth = labelWidth + columns.length * colWidth;
   const top = windowStart * rowHeight;
+  const left = colStart * colWidth;
 
   return (
     <GridContext.Provider value={gridContext}>
       <div className="grid-scroll" ref={scrollRef} onScroll={onScroll} data-testid="grid-scroll">
-        <div className="grid-spacer" style={{ height: totalHeight }}>
-          <div className="grid-window" ref={tableWrapRef} style={{ top }}>
-            {columns.length > 0 && (
+        <div className="grid-spacer" style={{ height: totalHeight, width: totalWidth }}>
+          <div className="grid-window" ref={tableWrapRef} style={{ top, left, '--col-w': `${DEFAULT_COL_WIDTH}px` } as CSSProperties}>
+            {sized && windowColumns.length > 0 && (
               <Spreadsheet
                 ref={sheetRef}
                 data={data}
@@ -337,6 +405,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
               conn={conn}
               windowStart={windowStart}
               windowRows={data.length}
+              colStart={colStart}
               rowHeight={rowHeight}
               headerHeight={headerHeight}
               geometry={colGeometry}
@@ -354,6 +423,7 @@ function PresenceOverlay({
   conn,
   windowStart,
   windowRows,
+  colStart,
   rowHeight,
   headerHeight,
   geometry,
@@ -362,6 +432,7 @@ function PresenceOverlay({
   conn: SheetConnection;
   windowStart: number;
   windowRows: number;
+  colStart: number;
   rowHeight: number;
   headerHeight: number;
   geometry: { left: number; width: number }[];
@@ -371,7 +442,7 @@ function PresenceOverlay({
       {peers.map((peer) => {
         if (!peer.cursor) return null;
         const row = conn.model.indexOfRow(peer.cursor.row) - windowStart;
-        const col = conn.model.indexOfColumn(peer.cursor.col);
+        const col = conn.model.indexOfColumn(peer.cursor.col) - colStart;
         if (row < 0 || row >= windowRows || col < 0 || !geometry[col]) return null;
         const g = geometry[col];
         return (

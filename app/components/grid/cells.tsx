@@ -2,7 +2,7 @@
 // react-spreadsheet components, at module scope so their identity never changes: the typed viewer (with
 // conflict and remote-edit marks), the editor (typed validation, `+5`/`-3` adjustments, a warning when
 // someone else changes the cell being edited), and the column header.
-import { createContext, useContext, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { createContext, memo, useContext, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnIndicatorProps, DataEditorProps, DataViewerProps } from 'react-spreadsheet';
 import { cellKey } from '@/lib/cellResolution';
 import { formatValue } from '@/lib/cellValue';
@@ -13,6 +13,7 @@ import type { ColumnInfo } from '@/lib/sheetDoc';
 
 export interface GridContextValue {
   conn: SheetConnection;
+  /** The columns of the grid window: react-spreadsheet's column indexes point into this list. */
   columns: ColumnInfo[];
   /** First display row of the window, read at the moment an editor opens. */
   windowStart: () => number;
@@ -39,7 +40,11 @@ export function displayValue(value: CellValue | undefined, type: ColumnType | un
   return formatValue(value);
 }
 
-export function CellViewer({ cell, column }: DataViewerProps<GridCell>) {
+/**
+ * Memoized: react-spreadsheet re-renders a cell for selection and focus changes with the same cell object;
+ * the viewer then does nothing.
+ */
+export const CellViewer = memo(function CellViewer({ cell, column }: DataViewerProps<GridCell>) {
   const { columns } = useGrid();
   const type = columns[column]?.type;
   const value = cell?.value;
@@ -55,7 +60,7 @@ export function CellViewer({ cell, column }: DataViewerProps<GridCell>) {
       {text}
     </span>
   );
-}
+});
 
 function matchesType(value: CellValue, type: ColumnType): boolean {
   switch (type) {
