@@ -1,0 +1,113 @@
+// `npm run bench`: every performance measure of docs/DESIGN.md, side by side where a reference exists,
+// written to docs/BENCHMARKS.md (machine, command, numbers). Never asserted in tests.
+// Pass section names to run a subset: `npm run bench -- relay persistence`.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { benchGrid } from './grid';
+import { benchInsights, renderInsightsMarkdown } from './insights';
+import { benchPersistence } from './persistence';
+import { benchRelayLatency } from './relayLatency';
+import type { RoomMemoryReport } from './roomMemory';
+import { fmt, median } from './stats';
+
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string) => only.size === 0 || only.has(name);
+const sections: string[] = [];
+const log = (line: string) => console.log(`bench: ${line}`);
+
+if (wanted('persistence')) {
+  log('persistence throughput…');
+  const p = await benchPersistence();
+  sections.push(`## Cell edits persisted to DuckDB
+
+${p.edits.toLocaleString('en')} single-cell edits, each its own Yjs update as a client sends it, applied to the server's
+document and persisted through the update log (group commits) and the materializer (staging table +
+one upsert per sheet) until DuckDB holds the last value of every cell (checked). Reference: the same kind of
+edit persisted one \`INSERT … ON CONFLICT DO UPDATE\` per edit (${p.baselineEdits.toLocaleString('en')} edits).
+
+| measure | value | target |
+| --- | --- | --- |
+| sustained edits persisted | **${Math.round(p.editsPerSecond).toLocaleString('en')} / s** (${fmt(p.seconds, 2)} s; ${p.logBatches} log commits, ${p.materializedRows.toLocaleString('en')} row upserts) | ≥ 50,000 / s |
+| one upsert per edit | ${Math.round(p.baselineEditsPerSecond).toLocaleString('en')} / s | — |
+| ratio | **${fmt(p.ratio, 0)} ×** | ≥ 100 × |
+`);
+}
+
+if (wanted('relay')) {
+  log('relay latency (alternating rounds, ~1 min)…');
+  const rounds = await benchRelayLatency({ rounds: 3, seconds: 8, clients: 8, ratePerClient: 50 });
+  const bare = rounds.filter((r) => r.server === 'bare');
+  const cellar = rounds.filter((r) => r.server === 'cellar');
+  const rows = rounds
+    .map((r, i) => `| ${Math.floor(i / 2) + 1} | ${r.server === 'bare' ? '@y/websocket-server 0.1.1 (no persistence)' : 'Cellar (log + materializer + arbiter)'} | ${r.samples.toLocaleString('en')} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.durableP50 === undefined ? '—' : fmt(r.durableP50, 1)} | ${r.durableP99 === undefined ? '—' : fmt(r.durableP99, 1)} |`)
+    .join('\n');
+  const bareP99 = median(bare.map((r) => r.p99));
+  const cellarP99 = median(cellar.map((r) => r.p99));
+  sections.push(`## Relay latency and durability
+
+8 stock y-websocket clients (Node, \`ws\`) × 50 cell edits/s each on one sheet, 8 s per round, rounds alternating
+between the reference relay and Cellar. Latency: a client's edit → each other client observes it (same
+process clock). Durable: an edit → the server's save acknowledgement covering it (committed to DuckDB).
+
+| round | server | samples | p50 ms | p99 ms | durable p50 ms | durable p99 ms |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows}
+
+| measure | value | target |
+| --- | --- | --- |
+| relay p99, median of rounds | Cellar ${fmt(cellarP99, 2)} ms vs reference ${fmt(bareP99, 2)} ms: **${fmt(cellarP99 / bareP99, 2)} ×** | ≤ 1.10 × |
+| update → durable in DuckDB, p99 (median of rounds) | **${fmt(median(cellar.map((r) => r.durableP99 ?? NaN)), 1)} ms** | ≤ 100 ms |
+`);
+}
+
+if (wanted('memory')) {
+  log('room memory…');
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/roomMemory.ts'], { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  const m = JSON.parse(line) as RoomMemoryReport;
+  sections.push(`## Sync-server memory of a loaded room
+
+A 5,000 × 20 sheet (${m.cells.toLocaleString('en')} cells) loaded from DuckDB into the server (heap + external, after GC,
+minus the same process with the room unloaded).
+
+| measure | value | target |
+| --- | --- | --- |
+| memory of the loaded room | **${fmt(m.roomMb, 1)} MB** | ≤ 60 MB |
+| load (snapshot + log → first sync) | ${fmt(m.loadMs, 0)} ms | — |
+| unloaded after the last client left | ${fmt(m.unloadedAfterMs, 0)} ms (idle delay 1,000 ms, then flush + compaction) | unloaded after its last flush |
+`);
+}
+
+if (wanted('insights')) {
+  log('insights (generates 100k products / 1M sales)…');
+  const report = await benchInsights({ log });
+  sections.push(renderInsightsMarkdown(report));
+}
+
+if (wanted('grid')) {
+  log('browser grid (builds the web app if needed)…');
+  const g = await benchGrid({ log });
+  sections.push(`## Browser grid (Chromium, production build)
+
+A ${g.rows.toLocaleString('en')} × ${g.columns} sheet (${g.cells.toLocaleString('en')} cells).
+
+| measure | median | runs | target |
+| --- | --- | --- | --- |
+| open → first paint, cold (no local copy) | **${fmt(g.openFirstPaintMs.coldMedian, 0)} ms** | ${g.openFirstPaintMs.cold.map((v) => fmt(v, 0)).join(', ')} | ≤ 1 s |
+| open → first paint, warm (IndexedDB copy) | ${fmt(g.openFirstPaintMs.warmMedian, 0)} ms | ${g.openFirstPaintMs.warm.map((v) => fmt(v, 0)).join(', ')} | — |
+| remote single-cell edit → repaint, in page | **${fmt(g.remoteEditRepaintMs.inPageMedian, 1)} ms** | ${g.remoteEditRepaintMs.inPage.map((v) => fmt(v, 0)).join(', ')} | ≤ 50 ms |
+| remote edit → repaint, sender to paint | ${fmt(g.remoteEditRepaintMs.endToEndMedian, 1)} ms | ${g.remoteEditRepaintMs.endToEnd.map((v) => fmt(v, 0)).join(', ')} | — |
+`);
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${osType()} ${release()}, Node ${process.version}`;
+const document = `# Benchmarks
+
+Measured by \`npm run bench\` (${only.size ? `sections: ${[...only].join(', ')}` : 'all sections'}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
+Machine: ${machine}. Targets from docs/DESIGN.md; nothing here is asserted in tests.
+
+${sections.join('\n')}`;
+if (only.size === 0) writeFileSync('docs/BENCHMARKS.md', document);
+console.log(document);
+process.exit(0);
