@@ -5,7 +5,7 @@
 // registered in the catalog and bulk-loaded in the materializer's layout, with the workspace views on
 // top (insightsApiData.ts); (b) every insight's SQL is timed directly on that file from this process
 // (@duckdb/node-api, all rows read, parameters bound as the API binds its defaults), and through
-// runInsight in-process (parsing, binding, JSON conversion); the file is closed; (c) the real sync server
+// runInsightJson in-process (parsing, binding, the JSON body written by DuckDB); the file is closed; (c) the real sync server
 // is started on the directory and `GET /internal/insights/:name` timed over HTTP (body read and parsed);
 // (d) when a production build exists, `next start` relays to that server and `GET /api/insights/:name`
 // is timed the same way. Every figure is the median of N runs after one warm-up run.
@@ -18,7 +18,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { INSIGHTS, type Insight } from '../lib/insights/index';
 import type { SqlParams } from '../lib/insights/insight';
 import { localDate, parseInsightParams } from '../lib/insights/params';
-import { runInsight } from '../sync-server/insightRunner';
+import { runInsightJson } from '../sync-server/insightRunner';
 import { hasNextBuild, startBenchSyncServer, startNext, timeGet } from './insightsApi';
 import { createRealWorkspace, type WorkspaceSize } from './insightsApiData';
 
@@ -39,7 +39,7 @@ export interface InsightTiming {
   responseBytes: number;
   /** The insight's SQL on the DuckDB file from the benchmark process, all rows read (no JSON). */
   directP50Ms: number;
-  /** runInsight in the benchmark process: parameters parsed and bound, SQL, values converted to JSON. */
+  /** runInsightJson in the benchmark process: parameters parsed and bound, SQL, the JSON body written. */
   runnerP50Ms: number;
   /** `GET /internal/insights/:name` on the sync server, response read and parsed. */
   internalP50Ms: number;
@@ -100,7 +100,7 @@ async function benchSize(size: WorkspaceSize, asOf: string, runs: number, public
     const salesSheets = sheets.length - productSheets;
     log(`insights: ${label} written as ${productSheets} products and ${salesSheets} sales sheets in ${loadMs.toFixed(0)} ms`);
 
-    // (b) the SQL directly, and runInsight, in this process; then the file is closed
+    // (b) the SQL directly, and runInsightJson, in this process; then the file is closed
     const inProcess = new Map<string, { rows: number; directP50Ms: number; runnerP50Ms: number }>();
     const instance = await DuckDBInstance.create(join(dataDir, 'cellar.duckdb'));
     const connection = await instance.connect();
@@ -108,7 +108,7 @@ async function benchSize(size: WorkspaceSize, asOf: string, runs: number, public
       for (const insight of INSIGHTS) {
         const query = new URLSearchParams();
         const direct = () => runDirect(connection, insight, insight.bind(parseInsightParams(insight.params, query, new Date())));
-        const viaRunner = async () => (await runInsight(connection, insight.name, query)).rows.length;
+        const viaRunner = () => runInsightJson(connection, insight.name, query);
         const rows = await direct();
         const directP50Ms = await medianMs(direct, runs);
         await viaRunner();
@@ -228,7 +228,7 @@ export function renderInsightsMarkdown(report: InsightBenchReport): string {
 
 ${size.productSheets} products sheets and ${size.salesSheets} sales sheets (written in ${fmt(size.loadMs / 1000, 1)} s); median of ${size.runs} runs after a warm-up.${size.publicApiSkipped ? ` Public API not measured: ${size.publicApiSkipped}.` : ''}
 
-| insight | rows | JSON | direct SQL ms | runInsight ms | internal API ms (× direct) | public API ms (× direct) | public, uncompressed ms | meets target |
+| insight | rows | JSON | direct SQL ms | runInsightJson ms | internal API ms (× direct) | public API ms (× direct) | public, uncompressed ms | meets target |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
 `;
@@ -238,7 +238,7 @@ ${rows}
 Real sheets (registered in the catalog, stored in the materializer's wide tables, read through the workspace
 views \`products\` and \`sales\`) in a fresh data directory; sales over the two years ending ${report.asOf}, the
 \`asOf\` the API defaults to. *Direct SQL*: the insight's statements on the DuckDB file from the benchmark
-process, every row read. *runInsight*: the same plus parameter parsing and JSON conversion, in process.
+process, every row read. *runInsightJson*: the same plus parameter parsing and the JSON body (written by DuckDB), in process.
 *Internal API*: \`GET /internal/insights/:name\` on the real sync server. *Public API*: \`GET /api/insights/:name\`
 through \`next start\`, asking for a compressed body as a browser does (Next gzips responses by default), and
 again with \`accept-encoding: identity\`. HTTP timings include reading and parsing the whole body. Target: public API ≤ ${TARGET_RATIO} × direct

@@ -5,8 +5,8 @@ import { attachCellArbiter, CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { applySpread } from '../lib/sheetSpread';
 import { HttpError, notFound, badRequest } from './httpErrors';
 import { csvRoutes } from './csvRoutes';
-import { InsightError, runInsight } from './insightRunner';
-import { parse, sheetParam, type Route } from './internalApi';
+import { InsightError, runInsightJson } from './insightRunner';
+import { parse, SerializedJson, sheetParam, type Route } from './internalApi';
 import { logger } from './logger';
 import type { Room } from './room';
 import type { SyncServer } from './syncServer';
@@ -41,7 +41,7 @@ export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[]
         server.db.read(async (connection) => {
           const timer = setTimeout(() => connection.interrupt(), INSIGHT_TIME_LIMIT_MS);
           try {
-            return await runInsight(connection, params[0], query);
+            return new SerializedJson(await runInsightJson(connection, params[0], query));
           } catch (error) {
             if (error instanceof InsightError) throw error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, 'invalid_params');
             if (/interrupt/i.test(String((error as Error).message))) throw new HttpError(503, 'timeout', `the insight took longer than ${INSIGHT_TIME_LIMIT_MS / 1000} s`);

@@ -156,6 +156,11 @@ export function createInternalApi(deps: InternalApiDeps) {
 
 const STREAMING = Symbol('streaming');
 
+/** A route result already serialized as JSON (UTF-8 chunks, in order): sent as is, not through JSON.stringify. */
+export class SerializedJson {
+  constructor(readonly chunks: readonly Uint8Array[]) {}
+}
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof SheetError) return error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, error.code);
@@ -167,6 +172,13 @@ function toHttpError(error: unknown): HttpError {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (body instanceof SerializedJson) {
+    const length = body.chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
+    for (const chunk of body.chunks) response.write(chunk);
+    response.end();
+    return;
+  }
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);

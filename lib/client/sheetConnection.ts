@@ -286,7 +286,7 @@ export class SheetConnection {
     } else {
       this.awareness = new Awareness(this.doc);
     }
-    this.startSync();
+    this.startSync(storage);
 
     this.awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name, color: this.user.color });
     this.awareness.setLocalStateField('cursor', null);
@@ -300,15 +300,35 @@ export class SheetConnection {
   /**
    * Loads the IndexedDB copy without re-encoding it for the update listeners (nothing needs it: the server
    * gets what it lacks through the sync handshake), then connects to the server. A local edit, or a copy
-   * that takes too long, ends the wait early.
+   * that takes too long, ends the wait early. A browser that has never kept a copy of this sheet (per
+   * localStorage) connects at once instead: there is nothing to wait for.
    */
-  private startSync(): void {
+  private startSync(storage: Storage | null): void {
     const provider = this.provider;
     const connect = () => {
       if (provider && this.browserOnline && !this.refused && !this.destroyed && !provider.wsconnected && !provider.wsconnecting) provider.connect();
     };
     const persistence = this.persistence;
-    if (!persistence || persistence.synced) return connect();
+    const copyKey = `cellar-local-copy-${this.sheetId}`;
+    let hasCopy = true;
+    try {
+      hasCopy = storage?.getItem(copyKey) === '1';
+    } catch {
+      // storage unavailable: wait for the copy as usual
+    }
+    if (persistence && provider) {
+      const onSynced = (synced: boolean) => {
+        if (!synced) return;
+        provider.off('sync', onSynced);
+        try {
+          storage?.setItem(copyKey, '1');
+        } catch {
+          // ignore
+        }
+      };
+      if (!hasCopy) provider.on('sync', onSynced);
+    }
+    if (!persistence || persistence.synced || !hasCopy) return connect();
     const release = holdUpdateListeners(this.doc);
     let timer: ReturnType<typeof setTimeout> | null = null;
     const done = () => {

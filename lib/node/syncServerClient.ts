@@ -57,11 +57,13 @@ export async function syncServerJson<T>(path: string, request: SyncServerRequest
   return body as T;
 }
 
-/** Forwards a sync-server response (status and JSON body) unchanged to the browser. */
+/**
+ * Forwards a sync-server response (status and JSON body) unchanged to the browser, streaming the body as it
+ * arrives rather than reading it whole first.
+ */
 export async function relay(path: string, request: SyncServerRequest = {}): Promise<Response> {
   const response = await syncServerFetch(path, request);
-  const text = await response.text();
-  return new Response(text, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+  return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
 }
 
 /** The WebSocket settings a page hands to the browser at run time. */
