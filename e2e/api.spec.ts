@@ -12,6 +12,8 @@ test('sheets: create, list, read, append rows and edit cells, with clear errors 
   expect(listed).toMatchObject({ title: 'API products', template: 'products', columnCount: 10 });
 
   const stock = sheet.columns.find((c) => c.name === 'stock')!.id;
+  // History records what each materializer flush wrote: let the first values land before changing them.
+  await expect.poll(() => apiValues(request, sheet.id)).toEqual([expect.objectContaining({ stock: 10 }), expect.objectContaining({ stock: 4 })]);
   const ok = await request.post(`${baseUrl()}/api/sheets/${sheet.id}/cells`, {
     data: { updates: [{ row: sheet.rowIds[0], col: stock, adjust: -3 }, { row: sheet.rowIds[1], col: 'name', value: 'Beta 2' }] },
   });

@@ -119,6 +119,8 @@ export class SheetConnection {
   private lowStockTimer: ReturnType<typeof setTimeout> | null = null;
   private cleanups: (() => void)[] = [];
   private destroyed = false;
+  /** The IndexedDB copy is loading with the update listeners held aside: do not connect before it is in. */
+  private waitingForCopy = false;
 
   constructor(
     readonly sheetId: string,
@@ -271,7 +273,8 @@ export class SheetConnection {
       };
       const goOnline = () => {
         this.browserOnline = true;
-        if (!this.refused) provider.connect();
+        // While the IndexedDB copy loads, startSync connects when it is in (see there).
+        if (!this.refused && !this.waitingForCopy) provider.connect();
         this.updateStatus();
       };
       window.addEventListener('offline', goOffline);
@@ -330,9 +333,11 @@ export class SheetConnection {
     }
     if (!persistence || persistence.synced || !hasCopy) return connect();
     const release = holdUpdateListeners(this.doc);
+    this.waitingForCopy = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const done = () => {
       release();
+      this.waitingForCopy = false;
       this.doc.off('beforeTransaction', onLocal);
       persistence.off('synced', done);
       if (timer !== null) clearTimeout(timer);

@@ -15,6 +15,9 @@ import ServiceWorkerRegistration from '../ServiceWorkerRegistration';
 import '../sheet.css';
 import './plan.css';
 
+/** Above this many products the plan opens with families folded. */
+const MAX_UNFOLDED_PRODUCTS = 300;
+
 interface Message {
   kind: 'error' | 'info';
   text: string;
@@ -171,6 +174,17 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
 
   // ---- collapsing ----
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
+  // A big plan opens with its families folded (brand and family subtotals only): thousands of product
+  // rows with inputs are slow to render and hard to read. Decided once, when the plan first loads.
+  const foldDecided = useRef(false);
+  useEffect(() => {
+    if (!tree || foldDecided.current) return;
+    foldDecided.current = true;
+    const products = tree.brands.reduce((n, b) => n + brandRowIds(b).length, 0);
+    if (products > MAX_UNFOLDED_PRODUCTS) {
+      setCollapsed(new Set(tree.brands.flatMap((b) => b.families.map((f) => `f:${b.brand}\u0001${f.family}`))));
+    }
+  }, [tree]);
   const toggle = (key: string) =>
     setCollapsed((set) => {
       const next = new Set(set);
@@ -361,7 +375,7 @@ function HoldBox({ state, label, onChange }: { state: 'none' | 'some' | 'all'; l
   return (
     <label className="plan-hold" title={label}>
       <input ref={ref} type="checkbox" checked={state === 'all'} aria-label={label} onChange={(e) => onChange(e.target.checked)} />
-      <span aria-hidden="true">{state === 'none' ? '🔓' : '🔒'}</span>
+      {state !== 'none' && <span className="plan-hold-tag">{state === 'all' ? 'held' : 'some'}</span>}
     </label>
   );
 }
