@@ -56,7 +56,7 @@ export class Materializer {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.flush().catch((err) => logger.error({ err }, 'materialize failed')), this.options.intervalMs ?? 100);
+    this.timer ??= setInterval(() => void this.flush().catch((err) => logger.error({ err }, 'materialize failed')), this.options.intervalMs ?? 250);
   }
 
   stop(): void {
