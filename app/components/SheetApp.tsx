@@ -18,6 +18,7 @@ import {
 } from '@/lib/sheetDoc';
 import ConflictPopover from './ConflictPopover';
 import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
+import { SaveStatusBadge, UndoRedoButtons, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
 import './sheet.css';
 
@@ -149,20 +150,8 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
     tryWrite(() => applyCellUpdates(conn.doc, [{ row: active.rowId, col: stockColumn.id, adjust: sign * qty }], conn.editor));
   };
 
-  // ---- global undo/redo when focus is outside the grid and not in a text field ----
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.Spreadsheet'))) return;
-      const key = event.key.toLowerCase();
-      if (!(event.ctrlKey || event.metaKey) || (key !== 'z' && key !== 'y')) return;
-      event.preventDefault();
-      if (key === 'y' || event.shiftKey) conn.redo();
-      else conn.undo();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [conn]);
+  // ---- global undo/redo when focus is outside the grid (which has its own) and not in a text field ----
+  useUndoRedoShortcuts(conn, outsideGridShortcutTarget);
 
   useEffect(() => {
     if (meta?.title) document.title = `${meta.title} — Cellar`;
@@ -185,20 +174,12 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
             ))}
           </div>
           <UserName name={user.name} color={user.color} onRename={(n) => conn.rename(n)} />
-          <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} data-log={statusLog.join(' ')} role="status">
-            {status.state === 'offline' && <span className="offline-badge">Offline</span>}
-            {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
-          </span>
+          <SaveStatusBadge status={status} log={statusLog} />
         </div>
       </header>
 
       <div className="toolbar" role="toolbar">
-        <button type="button" onClick={() => conn.undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
-          ↶ Undo
-        </button>
-        <button type="button" onClick={() => conn.redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
-          ↷ Redo
-        </button>
+        <UndoRedoButtons conn={conn} canUndo={canUndo} canRedo={canRedo} />
         <span className="sep" />
         <button type="button" onClick={addRow} data-testid="add-row">
           + Row
@@ -512,4 +493,9 @@ function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; cur
       )}
     </nav>
   );
+}
+
+/** Text fields and the grid (react-spreadsheet handles its own keys) keep their own undo. */
+function outsideGridShortcutTarget(target: HTMLElement): boolean {
+  return target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.Spreadsheet') !== null;
 }

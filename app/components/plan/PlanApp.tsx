@@ -12,6 +12,7 @@ import type { CellValue } from '@/lib/schema';
 import { applyCellUpdates, readSheet, SheetError } from '@/lib/sheetDoc';
 import { applySpread, buildPlanTree, type PlanTree } from '@/lib/sheetSpread';
 import ServiceWorkerRegistration from '../ServiceWorkerRegistration';
+import { SaveStatusBadge, UndoRedoButtons, useUndoRedoShortcuts } from '../SessionControls';
 import '../sheet.css';
 import './plan.css';
 
@@ -154,19 +155,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
   );
 
   // ---- undo / redo from the keyboard, outside text fields (which keep their own undo) ----
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (target && ((target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'checkbox') || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
-      const key = event.key.toLowerCase();
-      if (!(event.ctrlKey || event.metaKey) || (key !== 'z' && key !== 'y')) return;
-      event.preventDefault();
-      if (key === 'y' || event.shiftKey) conn.redo();
-      else conn.undo();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [conn]);
+  useUndoRedoShortcuts(conn, textFieldShortcutTarget);
 
   useEffect(() => {
     if (meta?.title) document.title = `${meta.title} plan — Cellar`;
@@ -206,20 +195,12 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
           <h1>Plan</h1>
         </nav>
         <div className="header-right">
-          <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} role="status">
-            {status.state === 'offline' && <span className="offline-badge">Offline</span>}
-            {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
-          </span>
+          <SaveStatusBadge status={status} />
         </div>
       </header>
 
       <div className="toolbar" role="toolbar">
-        <button type="button" onClick={() => conn.undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
-          ↶ Undo
-        </button>
-        <button type="button" onClick={() => conn.redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
-          ↷ Redo
-        </button>
+        <UndoRedoButtons conn={conn} canUndo={canUndo} canRedo={canRedo} />
         <span className="sep" />
         {tree && tree.columns.length > 0 && (
           <label className="plan-column-select">
@@ -492,4 +473,9 @@ function groupLabel(name: string): string {
 
 function text(value: CellValue | undefined): string {
   return value === null || value === undefined ? '' : String(value);
+}
+
+/** Text fields keep their own undo; checkboxes (holds) do not. */
+function textFieldShortcutTarget(target: HTMLElement): boolean {
+  return (target.tagName === 'INPUT' && (target as HTMLInputElement).type !== 'checkbox') || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT';
 }

@@ -1,0 +1,44 @@
+'use client';
+// Controls every sheet page shares: the save status, undo/redo buttons and their keyboard shortcuts.
+import { useEffect } from 'react';
+import type { SaveState } from '@/lib/client/saveStatus';
+import type { SheetConnection } from '@/lib/client/sheetConnection';
+
+export function SaveStatusBadge({ status, log }: { status: { state: SaveState; label: string }; log?: readonly string[] }) {
+  return (
+    <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} data-log={log?.join(' ')} role="status">
+      {status.state === 'offline' && <span className="offline-badge">Offline</span>}
+      {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
+    </span>
+  );
+}
+
+export function UndoRedoButtons({ conn, canUndo, canRedo }: { conn: SheetConnection; canUndo: boolean; canRedo: boolean }) {
+  return (
+    <>
+      <button type="button" onClick={() => conn.undo()} disabled={!canUndo} title="Undo (Ctrl+Z)" data-testid="undo">
+        ↶ Undo
+      </button>
+      <button type="button" onClick={() => conn.redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="redo">
+        ↷ Redo
+      </button>
+    </>
+  );
+}
+
+/** Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redoes, except where `handledElsewhere` says the target has its own undo. */
+export function useUndoRedoShortcuts(conn: SheetConnection, handledElsewhere: (target: HTMLElement) => boolean): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && handledElsewhere(target)) return;
+      const key = event.key.toLowerCase();
+      if (!(event.ctrlKey || event.metaKey) || (key !== 'z' && key !== 'y')) return;
+      event.preventDefault();
+      if (key === 'y' || event.shiftKey) conn.redo();
+      else conn.undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [conn, handledElsewhere]);
+}
