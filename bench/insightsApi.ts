@@ -1,11 +1,12 @@
 // The processes the insight benchmark times over HTTP: the real sync server (a child process on the
 // benchmark's data directory) and, when a production build exists, `next start` relaying to it — started
 // the way e2e/servers.ts starts them, each in its own process group so it can be stopped whole.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, startSyncServerProcess, waitFor, type SyncServerProcess } from '../sync-server/testing/syncServerProcess';
+import { stopChild } from '../e2e/servers';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -36,7 +37,7 @@ export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env, stdio: 'ignore', detached: true });
-  const stop = () => stopGroup(child);
+  const stop = () => stopChild(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
@@ -51,29 +52,6 @@ export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
     throw error;
   }
   return { baseUrl, stop };
-}
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.pid === undefined) return resolveStop();
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      resolveStop();
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolveStop();
-    });
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      resolveStop();
-    }
-  });
 }
 
 export interface HttpTiming {

@@ -73,7 +73,8 @@ async function waitFor(url: string, accept: (status: number) => boolean, child: 
   throw new Error(`${name} did not answer at ${url} within ${timeoutMs} ms`);
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a detached child and its process group: SIGTERM, then SIGKILL after 5 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolveStop) => {
     if (child.exitCode !== null || child.pid === undefined) return resolveStop();
     const timer = setTimeout(() => {
