@@ -21,7 +21,7 @@ import {
   conflictsArray,
   deleteRows,
   getCell,
-  insertRows,
+  insertRowsUndoable,
   moveRow,
   readRowOrder,
   readSheet,
@@ -63,7 +63,6 @@ export interface MergeOutcome {
   adjustments: number;
   conflicts: number;
   /** Sets that vanished with their row when its insertion was undone by a Y.UndoManager (a hard delete). */
-  setsRemovedWithRow: number;
   /** Inserts and moves that failed while a row transiently had no order (see `whileOrdersIntact`). */
   refusedWithoutOrder: number;
 }
@@ -202,7 +201,7 @@ class Ledger {
         const live = readRowOrder(doc);
         const after = op.after % (live.length + 1) === live.length ? undefined : live[op.after % (live.length + 1)].id;
         const values = op.filled ? { [this.sheet.text]: 'new', [this.sheet.stock]: 10 } : {};
-        const ids = this.whileOrdersIntact(replica, () => insertRows(doc, Array.from({ length: op.count }, () => values), { after }, editor)) ?? [];
+        const ids = this.whileOrdersIntact(replica, () => insertRowsUndoable(doc, Array.from({ length: op.count }, () => values), { after }, editor)) ?? [];
         const t = editor.clock.peek();
         for (const id of ids) for (const [col, v] of Object.entries(values)) this.sets.push({ row: id, col, t, by: editor.userId, v });
         return;
@@ -349,14 +348,10 @@ class Ledger {
 
     // No silent loss.
     const shown = cellStamps(hub);
-    let setsRemovedWithRow = 0;
+    // Undoing an insert hides the row (insertRowsUndoable), so even a row's removal loses no set.
     for (const set of this.sets) {
       const stamp = stampOf(set.row, set.col, set);
       if (shown.get(cellKey(set.row, set.col)) === stamp || recorded.has(stamp) || this.displaced.has(stamp)) continue;
-      if (!rowsMap(hub.doc).has(set.row)) {
-        setsRemovedWithRow++;
-        continue;
-      }
       throw new Error(`set lost silently: ${JSON.stringify(set)}; cell shows ${JSON.stringify(getCell(hub.doc, set.row, set.col))}`);
     }
 
@@ -391,7 +386,7 @@ class Ledger {
         throw new Error(`stock of ${id} is ${values[this.sheet.stock]}, expected ${expected}`);
       }
     }
-    return { sets: this.sets.length, adjustments: this.adjustments.size, conflicts: records.length, setsRemovedWithRow, refusedWithoutOrder: this.refusedWithoutOrder };
+    return { sets: this.sets.length, adjustments: this.adjustments.size, conflicts: records.length, refusedWithoutOrder: this.refusedWithoutOrder };
   }
 }
 

@@ -87,7 +87,8 @@ export class MergeNetwork {
     doc.clientID = clientId;
     const clock = new HybridLogicalClock(() => this.now + skew);
     this.detach.push(observeRemoteClock(doc, clock));
-    return { name, doc, clock, editor: { clock, userId: `user-${name}`, origin: { name: `${name}-local` } } };
+    // Inserts are created under an untracked origin, then revealed under the tracked one (insertRowsUndoable).
+    return { name, doc, clock, editor: { clock, userId: `user-${name}`, origin: { name: `${name}-local` }, untrackedOrigin: { name: `${name}-untracked` } } };
   }
 
   replicas(): Replica[] {
