@@ -106,6 +106,7 @@ const document = `# Benchmarks
 
 Measured by \`npm run bench\` (${only.size ? `sections: ${[...only].join(', ')}` : 'all sections'}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
 Machine: ${machine}. Targets from docs/DESIGN.md; nothing here is asserted in tests.
+Why the missed targets are missed: [PERFORMANCE.md](PERFORMANCE.md).
 
 ${sections.join('\n')}`;
 if (only.size === 0) writeFileSync('docs/BENCHMARKS.md', document);
