@@ -17,6 +17,7 @@ import {
   retypeColumn,
 } from '@/lib/sheetDoc';
 import ConflictPopover from './ConflictPopover';
+import { CsvControls } from './CsvControls';
 import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
 import { SaveStatusBadge, UndoRedoButtons, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
@@ -236,6 +237,8 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
             </a>
           </>
         )}
+        <span className="sep" />
+        <CsvControls sheetId={conn.sheetId} notify={notify} />
         <span className="toolbar-info">
           {rowCount.toLocaleString()} rows × {columns.length} columns
           {active && ` · ${columns[active.col]?.name ?? ''} ${active.row + 1}`}
