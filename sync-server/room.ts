@@ -7,6 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type WebSocket from 'ws';
 import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '../lib/protocol';
+import { checkUpdateShape } from '../lib/updateGuard';
 
 /** Transaction origin of updates replayed from storage: neither relayed nor logged again. */
 export const LOAD_ORIGIN = Symbol('load');
@@ -127,7 +128,9 @@ export class Room {
         send(socket, message);
       } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
         const update = decoding.readVarUint8Array(decoder);
-        Y.decodeUpdate(update); // validates the whole update before anything is applied
+        // Decoded and checked against the schema in full before anything is applied.
+        const problem = checkUpdateShape(this.doc, update);
+        if (problem) throw new Error(`update refused: ${problem}`);
         Y.applyUpdate(this.doc, update, socket);
       } else {
         throw new Error(`unknown sync message type ${syncType}`);

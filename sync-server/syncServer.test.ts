@@ -117,6 +117,22 @@ describe('sync server with stock y-websocket clients', () => {
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, 'text frame'), 4400);
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.alloc(1024 * 1024 + 1)), 1009, 'over the size limit');
     assert.deepEqual((await server.api(`/sheets/${sheetId}`)).body.columns, before.columns);
+    // Well-formed Yjs carrying the wrong shape (a cell that is not { v, t, by }) is refused as a whole.
+    const hostile = connect(sheetId);
+    await hostile.synced();
+    const closed = new Promise<number>((resolve) => hostile.provider.on('connection-close', (event) => resolve(event?.code ?? 0)));
+    const columns = readColumns(hostile.doc);
+    const [rowId] = insertRows(hostile.doc, [{}], {}, editor('hostile'));
+    await waitFor(async () => (await server.api(`/sheets/${sheetId}`)).body.rows.length === 1, { what: 'the legitimate row' });
+    const cells = (hostile.doc.getMap('rows').get(rowId) as import('yjs').Map<unknown>).get('cells') as import('yjs').Map<unknown>;
+    cells.set(columns[0].id, 'not a cell');
+    assert.equal(await closed, 4400);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual((await server.api(`/sheets/${sheetId}`)).body.rows[0].values[columns[0].id], null);
+    const observer = connect(sheetId);
+    await observer.synced();
+    assert.equal((observer.doc.getMap('rows').get(rowId) as import('yjs').Map<import('yjs').Map<unknown>>).get('cells')!.get(columns[0].id), undefined);
+
     const unauthorized = await fetch(`${server.httpUrl}/internal/sheets`);
     assert.equal(unauthorized.status, 401);
   });
