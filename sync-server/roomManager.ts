@@ -11,7 +11,10 @@ import type { UpdateLog } from './updateLog';
 export interface RoomManagerOptions {
   /** How long an idle room stays loaded (a reconnecting client finds it warm). */
   idleUnloadMs?: number;
-  /** Compact the log into a snapshot after this many updates. */
+  /**
+   * Compact the log into a snapshot after at least this many updates, once they also add up to half the
+   * snapshot's size: encoding a big document's state blocks the event loop, so it is paid for rarely.
+   */
   compactEvery?: number;
   /** Attached to every loaded document (merge arbitration); returns a detach function. */
   extensions?: Array<(room: Room) => () => void>;
@@ -27,7 +30,7 @@ export class RoomManager {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly loaded = new Map<string, Room>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
-  private readonly sinceSnapshot = new Map<string, number>();
+  private readonly sinceSnapshot = new Map<string, { updates: number; bytes: number; snapshotBytes: number }>();
   /** Sheets whose materialized tables lag their stored log (found at start-up). */
   readonly needsRebuild = new Set<string>();
 
@@ -86,14 +89,17 @@ export class RoomManager {
   private async load(sheetId: string): Promise<Room> {
     const started = performance.now();
     const stored = await this.log.load(sheetId);
+    const since = { updates: stored.sinceSnapshot, bytes: stored.bytesSinceSnapshot, snapshotBytes: stored.snapshotBytes };
+    this.sinceSnapshot.set(sheetId, since);
     const room = new Room(sheetId, (update) => {
       this.log.append(sheetId, update);
-      const count = (this.sinceSnapshot.get(sheetId) ?? 0) + 1;
-      this.sinceSnapshot.set(sheetId, count);
-      if (count >= (this.options.compactEvery ?? 2000)) void this.compact(room);
+      since.updates += 1;
+      since.bytes += update.byteLength;
+      if (since.updates >= (this.options.compactEvery ?? 2000) && since.bytes >= since.snapshotBytes / 2) {
+        this.compact(room).catch((err) => logger.error({ err, sheetId }, 'compaction failed; the log keeps everything'));
+      }
     });
     room.load(stored.updates);
-    this.sinceSnapshot.set(sheetId, stored.sinceSnapshot);
     for (const extension of this.options.extensions ?? []) room.onDispose(extension(room));
     const rebuild = stored.updates.length === 0 || this.needsRebuild.delete(sheetId);
     this.materializer.track(sheetId, room.doc, () => this.log.lastSeq(sheetId), rebuild);
@@ -119,9 +125,10 @@ export class RoomManager {
   }
 
   private async compact(room: Room): Promise<void> {
-    this.sinceSnapshot.set(room.sheetId, 0);
+    const since = this.sinceSnapshot.get(room.sheetId);
     const seq = this.log.lastSeq(room.sheetId);
     const state = Y.encodeStateAsUpdate(room.doc);
+    if (since) Object.assign(since, { updates: 0, bytes: 0, snapshotBytes: state.byteLength });
     await this.log.compact(room.sheetId, state, seq);
   }
 
@@ -129,7 +136,7 @@ export class RoomManager {
     this.unloadTimers.delete(room.sheetId);
     await this.log.flush();
     await this.materializer.untrack(room.sheetId);
-    if ((this.sinceSnapshot.get(room.sheetId) ?? 0) > 0) await this.compact(room);
+    if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
     if (!room.idle) {
       // Someone came back while we flushed: keep the room and track it again.
       this.materializer.track(room.sheetId, room.doc, () => this.log.lastSeq(room.sheetId), true);
@@ -148,7 +155,7 @@ export class RoomManager {
     await this.log.flush();
     await this.materializer.flush();
     for (const room of this.loaded.values()) {
-      if ((this.sinceSnapshot.get(room.sheetId) ?? 0) > 0) await this.compact(room);
+      if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
       room.destroy();
     }
     this.loaded.clear();

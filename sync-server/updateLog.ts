@@ -23,8 +23,10 @@ export interface CommittedBatch {
 export interface StoredDocument {
   updates: Uint8Array[];
   lastSeq: number;
-  /** Updates appended since the last snapshot (drives compaction). */
+  /** Updates appended since the last snapshot, and their bytes (drive compaction). */
   sinceSnapshot: number;
+  bytesSinceSnapshot: number;
+  snapshotBytes: number;
 }
 
 export interface UpdateLogOptions {
@@ -58,9 +60,12 @@ export class UpdateLog {
     const snapshot = await this.connection.runAndReadAll('SELECT data, upto_seq FROM doc_snapshots WHERE sheet_id = $id', { id: sheetId });
     const updates: Uint8Array[] = [];
     let lastSeq = 0;
+    let snapshotBytes = 0;
     const snapshotRow = snapshot.getRows()[0];
     if (snapshotRow) {
-      updates.push(blobBytes(snapshotRow[0]));
+      const state = blobBytes(snapshotRow[0]);
+      updates.push(state);
+      snapshotBytes = state.byteLength;
       lastSeq = Number(snapshotRow[1]);
     }
     const log = await this.connection.runAndReadAll('SELECT data, seq FROM doc_updates WHERE sheet_id = $id AND seq > $after ORDER BY seq', {
@@ -68,14 +73,17 @@ export class UpdateLog {
       after: lastSeq,
     });
     let sinceSnapshot = 0;
+    let bytesSinceSnapshot = 0;
     for (const row of log.getRows()) {
-      const framed = unframeUpdates(blobBytes(row[0]));
+      const data = blobBytes(row[0]);
+      const framed = unframeUpdates(data);
       updates.push(...framed);
       sinceSnapshot += framed.length;
+      bytesSinceSnapshot += data.byteLength;
       lastSeq = Math.max(lastSeq, Number(row[1]));
     }
     this.lastSeqs.set(sheetId, Math.max(lastSeq, this.lastSeqs.get(sheetId) ?? 0));
-    return { updates, lastSeq, sinceSnapshot };
+    return { updates, lastSeq, sinceSnapshot, bytesSinceSnapshot, snapshotBytes };
   }
 
   /** Highest sequence number stored for each sheet (snapshot or log). */
