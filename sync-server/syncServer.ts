@@ -80,7 +80,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
   const authorize = options.authorize ?? allowEveryone;
   http.on('upgrade', (request, socket, head) => {
-    wss.handleUpgrade(request, socket, head, (ws) => void handleSocket(ws, request, rooms, authorize));
+    wss.handleUpgrade(request, socket, head, (ws) =>
+      handleSocket(ws, request, rooms, authorize).catch((err) => {
+        logger.error({ err }, 'socket setup failed');
+        ws.close(1011, 'internal error');
+      }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -154,7 +154,8 @@ export class UpdateLog {
     const delay = this.options.maxBatchDelayMs ?? 4;
     setTimeout(() => {
       this.scheduled = false;
-      void this.commitBatch();
+      // A failed commit is recorded (further appends are refused) and logged fatal in commitBatch.
+      this.commitBatch().catch(() => undefined);
     }, delay);
   }
 
