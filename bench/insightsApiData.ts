@@ -10,6 +10,7 @@ import { ordersBetween } from '../lib/order';
 import { createSheetTableSql, sheetViewSql, workspaceViewSql, type StoredColumn, type StoredSheet } from '../lib/relationalViews';
 import { TEMPLATE_COLUMNS } from '../lib/schema';
 import { CATALOG_SCHEMA_SQL } from '../sync-server/catalogSchema';
+import { seededRandom as mulberry32 } from '../lib/demoWorkbook';
 
 export interface WorkspaceSize {
   products: number;
@@ -96,15 +97,6 @@ async function loadSheets(connection: DuckDBConnection, sheets: StoredSheet[], c
   for (const appender of appenders) appender.closeSync();
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sku = (i: number) => `SKU-${String(i).padStart(6, '0')}`;
 

@@ -15,6 +15,7 @@ import type { SqlParams } from '../lib/insights/insight';
 import { parseInsightParams } from '../lib/insights/params';
 import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../lib/node/insightTables';
 import { runInsight, runInsightJson, type InsightResult, type InsightRow } from './insightRunner';
+import { seededRandom as mulberry32 } from '../lib/demoWorkbook';
 
 // ---------- the conversion the runner used before: DuckDB values to JSON in JavaScript ----------
 
@@ -76,15 +77,6 @@ async function legacyRunInsight(connection: DuckDBConnection, name: string, quer
 
 // ---------- seeded data ----------
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CATEGORIES = ['Tools', 'tools', "O'Brien's", "'; DROP TABLE products; --", 'month', 'month (category)', 'a"b\\c', 'tab\there\u0001', 'Grüner 🍷 日本酒', ''];
 

@@ -11,18 +11,10 @@ import { InsightError, runInsight, type InsightRow } from '../../sync-server/ins
 import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../node/insightTables';
 import { INSIGHT_NAMES } from './index';
 import { localDate } from './params';
+import { seededRandom as mulberry32 } from '../demoWorkbook';
 
 // ---------- seeded data ----------
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTILE = "'; DROP TABLE products; --";
 const CATEGORIES = ['Tools', 'tools', 'Garden', "O'Brien's", HOSTILE, 'month', ''];
