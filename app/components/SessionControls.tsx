@@ -1,8 +1,28 @@
 'use client';
 // Controls every sheet page shares: the save status, undo/redo buttons and their keyboard shortcuts.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { SaveState } from '@/lib/client/saveStatus';
-import type { SheetConnection } from '@/lib/client/sheetConnection';
+import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
+
+/**
+ * The page's connection to one sheet (Y.Doc, IndexedDB, WebSocket, undo), made on mount and destroyed on
+ * unmount; also exposed as `window.__cellar` for tests and benchmarks. Null until made.
+ */
+export function useSheetConnection(sheetId: string, settings: SyncSettings, options?: { windowSize?: number }): SheetConnection | null {
+  const [conn, setConn] = useState<SheetConnection | null>(null);
+  const windowSize = options?.windowSize;
+  useEffect(() => {
+    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort }, windowSize === undefined ? {} : { windowSize });
+    setConn(connection);
+    (window as unknown as { __cellar?: SheetConnection }).__cellar = connection;
+    return () => {
+      connection.destroy();
+      setConn(null);
+    };
+    // settings is plain data from the server; its fields are what matter.
+  }, [sheetId, settings.syncPublicUrl, settings.syncPort, windowSize]);
+  return conn;
+}
 
 export function SaveStatusBadge({ status, log }: { status: { state: SaveState; label: string }; log?: readonly string[] }) {
   return (

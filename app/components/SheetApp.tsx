@@ -19,7 +19,7 @@ import {
 import ConflictPopover from './ConflictPopover';
 import { CsvControls } from './CsvControls';
 import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
-import { SaveStatusBadge, UndoRedoButtons, useUndoRedoShortcuts } from './SessionControls';
+import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
 import './sheet.css';
 
@@ -36,17 +36,7 @@ interface Notice {
 }
 
 export default function SheetApp({ sheetId, settings }: { sheetId: string; settings: SyncSettings }) {
-  const [conn, setConn] = useState<SheetConnection | null>(null);
-  useEffect(() => {
-    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort });
-    setConn(connection);
-    if (typeof window !== 'undefined') (window as unknown as { __cellar?: SheetConnection }).__cellar = connection;
-    return () => {
-      connection.destroy();
-      setConn(null);
-    };
-    // settings is plain data from the server; its fields are what matter.
-  }, [sheetId, settings.syncPublicUrl, settings.syncPort]);
+  const conn = useSheetConnection(sheetId, settings);
 
   return (
     <div className="sheet-app">

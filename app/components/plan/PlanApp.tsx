@@ -12,7 +12,7 @@ import type { CellValue } from '@/lib/schema';
 import { applyCellUpdates, readSheet, SheetError } from '@/lib/sheetDoc';
 import { applySpread, buildPlanTree, type PlanTree } from '@/lib/sheetSpread';
 import ServiceWorkerRegistration from '../ServiceWorkerRegistration';
-import { SaveStatusBadge, UndoRedoButtons, useUndoRedoShortcuts } from '../SessionControls';
+import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from '../SessionControls';
 import '../sheet.css';
 import './plan.css';
 
@@ -25,17 +25,8 @@ interface Message {
 }
 
 export default function PlanApp({ sheetId, settings }: { sheetId: string; settings: SyncSettings }) {
-  const [conn, setConn] = useState<SheetConnection | null>(null);
-  useEffect(() => {
-    // The grid window is not rendered here: keep the model's window tiny.
-    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort }, { windowSize: 1 });
-    setConn(connection);
-    (window as unknown as { __cellar?: SheetConnection }).__cellar = connection;
-    return () => {
-      connection.destroy();
-      setConn(null);
-    };
-  }, [sheetId, settings.syncPublicUrl, settings.syncPort]);
+  // The grid window is not rendered here: keep the model's window tiny.
+  const conn = useSheetConnection(sheetId, settings, { windowSize: 1 });
 
   return (
     <div className="sheet-app plan-app">
