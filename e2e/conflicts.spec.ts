@@ -63,6 +63,13 @@ test('offline edits of one cell: the later wins with a conflict mark, and resolv
     await expect(nameCell(page)).toHaveText('Kombucha (later)');
     await expect(nameCell(page).locator('.cv-conflict')).toBeVisible();
   }
-  await first.close();
+
+  // The other writer gone, the popover still names them by name (kept in the document), never by raw id.
+  const secondName = (await p2.getByTestId('me').textContent())!.trim();
   await second.close();
+  await expect(p1.getByTestId('peers')).not.toContainText(secondName);
+  await expect(p1.getByTestId('conflict-popover')).toBeVisible(); // still open on the name cell
+  await expect(p1.getByTestId('conflict-value').nth(0)).toContainText(`by ${secondName}`);
+  await expect(p1.getByTestId('conflict-value').nth(0)).not.toContainText('u-');
+  await first.close();
 });

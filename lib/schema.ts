@@ -83,3 +83,10 @@ export const COLUMNS = 'columns';
 export const ROWS = 'rows';
 export const ADJUSTMENTS = 'adjustments';
 export const CONFLICTS = 'conflicts';
+/** userId → { name }: display names of everyone who ever edited, so records name writers who are not online. */
+export const USERS = 'users';
+/** Longest display name kept in `users`. */
+export const USER_NAME_MAX = 200;
+/** Column widths (the column's `width` field), in CSS pixels. */
+export const COLUMN_WIDTH_MIN = 40;
+export const COLUMN_WIDTH_MAX = 1200;

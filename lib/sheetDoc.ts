@@ -7,11 +7,15 @@ import { newId } from './ids';
 import { compareOrder, orderBetween, ordersBetween } from './order';
 import {
   ADJUSTMENTS,
+  COLUMN_WIDTH_MAX,
+  COLUMN_WIDTH_MIN,
   COLUMNS,
   CONFLICTS,
   META,
   ROWS,
   TEMPLATE_COLUMNS,
+  USER_NAME_MAX,
+  USERS,
   type Adjustment,
   type Cell,
   type CellValue,
@@ -38,6 +42,8 @@ export interface ColumnInfo {
   name: string;
   type: ColumnType;
   order: string;
+  /** Width in CSS pixels when someone resized the column (shared, like Sheets); absent: the default. */
+  width?: number;
 }
 
 export interface RowInfo {
@@ -70,6 +76,20 @@ export const columnsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(COLUMNS);
 export const rowsMap = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>(ROWS);
 export const adjustmentsArray = (doc: Y.Doc) => doc.getArray<Adjustment>(ADJUSTMENTS);
 export const conflictsArray = (doc: Y.Doc) => doc.getArray<ConflictRecord>(CONFLICTS);
+export const usersMap = (doc: Y.Doc) => doc.getMap<{ name: string }>(USERS);
+
+/** The display name the document knows for a user id, if any. */
+export function userName(doc: Y.Doc, userId: string): string | undefined {
+  const entry = usersMap(doc).get(userId);
+  return entry && typeof entry.name === 'string' ? entry.name : undefined;
+}
+
+/** Records (or updates) a user's display name; no transaction when it is already known. */
+export function recordUserName(doc: Y.Doc, userId: string, name: string, origin: unknown = null): void {
+  const trimmed = name.trim().slice(0, USER_NAME_MAX);
+  if (!trimmed || userName(doc, userId) === trimmed) return;
+  doc.transact(() => usersMap(doc).set(userId, { name: trimmed }), origin);
+}
 
 export function readMeta(doc: Y.Doc): SheetMeta {
   const meta = metaMap(doc);
@@ -117,9 +137,25 @@ export function readColumns(doc: Y.Doc, includeDeleted = false): ColumnInfo[] {
       name: String(column.get('name') ?? ''),
       type: (column.get('type') as ColumnType) ?? 'text',
       order: orderKey(column),
+      ...widthOf(column),
     });
   });
   return columns.sort(compareOrder);
+}
+
+function widthOf(column: Y.Map<unknown>): { width?: number } {
+  const width = column.get('width');
+  return typeof width === 'number' && width >= COLUMN_WIDTH_MIN && width <= COLUMN_WIDTH_MAX ? { width } : {};
+}
+
+/** Sets a column's shared width (clamped to whole pixels in range), one transaction. */
+export function setColumnWidth(doc: Y.Doc, colId: string, width: number, origin: unknown = null): void {
+  if (!Number.isFinite(width)) throw new SheetError('invalid_value', 'a column width must be a number');
+  const column = columnsMap(doc).get(colId);
+  if (!column || column.get('deleted') === true) throw new SheetError('not_found', `no column ${colId}`);
+  const clamped = Math.round(Math.min(COLUMN_WIDTH_MAX, Math.max(COLUMN_WIDTH_MIN, width)));
+  if (column.get('width') === clamped) return;
+  doc.transact(() => column.set('width', clamped), origin);
 }
 
 export function getColumn(doc: Y.Doc, colId: string): ColumnInfo | undefined {

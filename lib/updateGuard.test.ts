@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from './hlc';
-import { applyCellUpdates, deleteRows, initSheet, insertRows, moveRow, readColumns, rowsMap } from './sheetDoc';
+import { applyCellUpdates, deleteRows, initSheet, insertRows, moveRow, readColumns, recordUserName, rowsMap, setColumnWidth } from './sheetDoc';
 import { checkUpdateShape } from './updateGuard';
 
 function serverAndClient() {
@@ -60,3 +60,25 @@ test('wrong shapes are refused: a bad cell, a row that is not a map, an unknown 
     assert.deepEqual(Y.encodeStateAsUpdate(server), before, `${name}: nothing applied`);
   }
 });
+
+test('user names and column widths: well-formed ones pass, bad ones are refused', () => {
+  const { server, client, updates, columns } = serverAndClient();
+  recordUserName(client, 'u-1', 'Ada');
+  setColumnWidth(client, columns.name, 240);
+  assert.equal(deliver(server, updates), null);
+  const bad: Array<[string, (doc: Y.Doc) => void, RegExp]> = [
+    ['user without a name', (doc) => doc.getMap('users').set('u-2', { nick: 'x' }), /user/],
+    ['user name too long', (doc) => doc.getMap('users').set('u-2', { name: 'x'.repeat(201) }), /user/],
+    ['width not a number', (doc) => firstColumn(doc).set('width', 'wide'), /width/],
+    ['width out of range', (doc) => firstColumn(doc).set('width', 1e9), /width/],
+  ];
+  for (const [name, write, message] of bad) {
+    const fresh = serverAndClient();
+    write(fresh.client);
+    assert.match(deliver(fresh.server, fresh.updates) ?? '', message, name);
+  }
+});
+
+function firstColumn(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<Y.Map<unknown>>('columns').values().next().value!;
+}

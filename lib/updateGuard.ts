@@ -2,7 +2,7 @@
 // well-formed Yjs carrying the wrong shapes (a cell that is not { v, t, by }, a row that is not a map, a
 // shared type the schema does not have) is refused and changes nothing.
 import * as Y from 'yjs';
-import { ADJUSTMENTS, COLUMN_TYPES, COLUMNS, CONFLICTS, META, ROWS, TEMPLATE_NAMES } from './schema';
+import { ADJUSTMENTS, COLUMN_TYPES, COLUMN_WIDTH_MAX, COLUMN_WIDTH_MIN, COLUMNS, CONFLICTS, META, ROWS, TEMPLATE_NAMES, USER_NAME_MAX, USERS } from './schema';
 
 type Path = string[];
 interface ItemLike {
@@ -129,6 +129,12 @@ function checkItem(path: Path, key: string | null, content: unknown): string | n
         if (key === 'template') return everyValue(content, (v) => TEMPLATE_NAMES.includes(v as never), 'a template name');
         if (key === 'createdAt') return everyValue(content, isFiniteNumber, 'a time');
         return values(content) ? null : 'expected a plain value';
+      case USERS:
+        return everyValue(
+          content,
+          (u) => !!u && typeof u === 'object' && !Array.isArray(u) && isString((u as { name?: unknown }).name) && (u as { name: string }).name.length <= USER_NAME_MAX,
+          `a user { name } (at most ${USER_NAME_MAX} characters)`,
+        );
       default:
         return `no shared type "${root}" in the schema`;
     }
@@ -146,6 +152,7 @@ function checkItem(path: Path, key: string | null, content: unknown): string | n
     if (key === 'name' || key === 'order') return everyValue(content, isString, 'text');
     if (key === 'type') return everyValue(content, (v) => COLUMN_TYPES.includes(v as never), 'a column type');
     if (key === 'deleted') return everyValue(content, (v) => v === true, 'true');
+    if (key === 'width') return everyValue(content, (v) => isFiniteNumber(v) && v >= COLUMN_WIDTH_MIN && v <= COLUMN_WIDTH_MAX, `a width of ${COLUMN_WIDTH_MIN}–${COLUMN_WIDTH_MAX} px`);
     return values(content) ? null : 'expected a plain value';
   }
   return 'not part of the schema';

@@ -7,7 +7,7 @@ import { useStore } from 'zustand';
 import { formatValue } from '@/lib/cellValue';
 import { conflictCandidates, keepConflictValue, type ConflictCandidate } from '@/lib/client/conflictActions';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
-import { conflictsArray, rowsMap } from '@/lib/sheetDoc';
+import { conflictsArray, rowsMap, userName } from '@/lib/sheetDoc';
 
 export interface ConflictPopoverProps {
   conn: SheetConnection;
@@ -26,7 +26,7 @@ export default function ConflictPopover({ conn, rowId, colId, columnName, onErro
 
   const who = (by: string) => {
     if (by === user.id) return `you (${user.name})`;
-    return peers.find((p) => p.userId === by)?.name ?? by;
+    return peers.find((p) => p.userId === by)?.name ?? userName(conn.doc, by) ?? by;
   };
   const keep = (candidate: ConflictCandidate) => {
     try {

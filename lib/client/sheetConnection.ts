@@ -18,11 +18,13 @@ import {
   conflictsArray,
   metaMap,
   readMeta,
+  recordUserName,
   rowsMap,
   type ColumnInfo,
   type Editor,
 } from '../sheetDoc';
 import { GridModel, type GridMatrix, type GridWindow } from './gridModel';
+import type { ViewSpec } from './sheetView';
 import { loadIdentity, saveIdentity, type UserIdentity } from './identity';
 import { computeLowStock, type LowStockItem } from './lowStock';
 import { installQuietSync, holdUpdateListeners } from './quietSync';
@@ -50,7 +52,11 @@ export interface SheetViewState {
   sheetId: string;
   meta: SheetMeta | null;
   columns: ColumnInfo[];
+  /** Rows in this page's view, and in the sheet. */
   rowCount: number;
+  totalRowCount: number;
+  /** This page's sort and filters (null: the document's order, every row). */
+  view: ViewSpec | null;
   windowStart: number;
   /** First column of the grid window, and the window's columns (`data[r][c]` belongs to `windowColumns[c]`). */
   colStart: number;
@@ -156,6 +162,8 @@ export class SheetConnection {
       meta: null,
       columns: this.model.columns,
       rowCount: this.model.rowCount,
+      totalRowCount: this.model.totalRowCount,
+      view: this.model.view,
       windowStart: this.model.windowStart,
       colStart: this.model.colStart,
       windowColumns: this.model.windowColumns,
@@ -182,6 +190,7 @@ export class SheetConnection {
           patch.columnLabels = this.model.columnLabels;
           patch.columns = this.model.columns;
           patch.rowCount = this.model.rowCount;
+          patch.totalRowCount = this.model.totalRowCount;
           patch.windowStart = this.model.windowStart;
           patch.colStart = this.model.colStart;
           patch.windowColumns = this.model.windowColumns;
@@ -257,7 +266,10 @@ export class SheetConnection {
       provider.on('sync', (isSynced: boolean) => {
         if (isSynced) mark('cellar:synced');
         this.synced = isSynced;
-        if (isSynced) this.markLoaded();
+        if (isSynced) {
+          this.markLoaded();
+          this.recordName();
+        }
         this.updateStatus();
       });
       provider.on('connection-close', (event) => {
@@ -421,6 +433,16 @@ export class SheetConnection {
     }
   }
 
+  /** Sorts and filters this page's view of the sheet (nothing is written to the document). */
+  setView(spec: ViewSpec | null): void {
+    mark('cellar:view-start');
+    const m = this.model;
+    const changed = m.setView(spec);
+    const patch: Partial<SheetViewState> = { view: m.view };
+    if (changed) Object.assign(patch, { data: m.data, rowLabels: m.rowLabels, rowCount: m.rowCount, totalRowCount: m.totalRowCount, windowStart: m.windowStart });
+    this.store.setState(patch);
+  }
+
   setCursor(cursor: PeerCursor | null): void {
     const current = this.awareness.getLocalState()?.cursor as PeerCursor | null | undefined;
     if (current?.row === cursor?.row && current?.col === cursor?.col) return;
@@ -433,6 +455,17 @@ export class SheetConnection {
     saveIdentity(this.user);
     this.awareness.setLocalStateField('user', { id: user.id, name: user.name, color: user.color });
     this.store.setState({ user: { ...this.user } });
+    this.recordName();
+  }
+
+  /** Keeps this user's display name in the document (`users`), so others see it on records even offline. */
+  private recordName(): void {
+    if (this.destroyed) return;
+    try {
+      recordUserName(this.doc, this.user.id, this.user.name, this.untrackedOrigin);
+    } catch {
+      // best effort: names are a courtesy
+    }
   }
 
   undo(): void {
