@@ -4,7 +4,7 @@
 // local undo origin), so it works offline and updates live. Editing a brand or family subtotal spreads it
 // over the members with applySpread — one transaction, one undo step; product values are edited directly.
 // Holds (locks) are per product row and live in the URL (`?hold=rowId,…`), with the column (`?column=`).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { brandRowIds, familyRowIds, holdState, holdsInGroup, parsePlanNumber, readPlanUrl, writePlanUrl, type PlanGroupRef } from '@/lib/client/planView';
 import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
@@ -399,9 +399,12 @@ function PlanNumber({
     return true;
   };
 
+  const messageId = useId();
   return (
+    <span className="plan-input-wrap">
     <input
       className={`plan-input${error ? ' plan-input-error' : ''}`}
+      aria-describedby={error ? messageId : undefined}
       type="text"
       inputMode="decimal"
       aria-label={label}
@@ -440,6 +443,12 @@ function PlanNumber({
         }
       }}
     />
+    {error && (
+      <span className="plan-input-message" id={messageId} role="alert">
+        {error}
+      </span>
+    )}
+    </span>
   );
 }
 

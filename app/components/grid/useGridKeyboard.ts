@@ -1,0 +1,78 @@
+'use client';
+// The grid's own keys, on top of react-spreadsheet's (which knows only the window's cells): F2 edits the
+// active cell, → stops at the last column, Ctrl/⌘+arrows jump to the sheet's edges (moving the window),
+// Delete clears the selected range and Ctrl/⌘+D fills it down (one transaction each, so one undo step),
+// Ctrl/⌘+Z / Y undo and redo only this user's edits, Ctrl/⌘+F opens Find.
+import { useCallback, type KeyboardEvent, type RefObject } from 'react';
+import type { Mode } from 'react-spreadsheet';
+import type { SheetConnection } from '@/lib/client/sheetConnection';
+import type { ActiveCell } from './gridTypes';
+
+export interface GridKeyboardActions {
+  conn: SheetConnection;
+  mode: RefObject<Mode>;
+  active: RefObject<ActiveCell | null>;
+  typedStart: RefObject<boolean>;
+  /** Moves the active cell to a sheet position (scrolling the window there) and selects it. */
+  goTo: (row: number, col: number) => void;
+  /** Opens the editor on the active cell, keeping its text. */
+  startEdit: () => void;
+  clearSelection: () => void;
+  fillDown: () => void;
+  openFind?: () => void;
+}
+
+export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardEvent) => void {
+  const { conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind } = actions;
+  return useCallback(
+    (event: KeyboardEvent) => {
+      const key = event.key.toLowerCase();
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && key === 'f' && openFind) {
+        event.preventDefault();
+        openFind();
+        return;
+      }
+      if (mode.current === 'edit') return; // the input's own keys (Ctrl+A, its own undo, …)
+      typedStart.current = event.key.length === 1 && !mod && !event.altKey;
+      if (mod && (key === 'z' || key === 'y')) {
+        event.preventDefault();
+        if (key === 'y' || event.shiftKey) conn.redo();
+        else conn.undo();
+        return;
+      }
+      if (event.key === 'Delete' || event.key === 'Backspace') {
+        event.preventDefault();
+        clearSelection();
+        return;
+      }
+      if (mod && key === 'd') {
+        event.preventDefault();
+        fillDown();
+        return;
+      }
+      const a = active.current;
+      if (!a) return;
+      if (event.key === 'F2') {
+        event.preventDefault();
+        startEdit();
+        return;
+      }
+      const lastRow = conn.model.rowCount - 1;
+      const lastCol = conn.model.columns.length - 1;
+      if (mod && !event.shiftKey && event.key.startsWith('Arrow')) {
+        event.preventDefault();
+        if (event.key === 'ArrowUp') goTo(0, a.col);
+        else if (event.key === 'ArrowDown') goTo(lastRow, a.col);
+        else if (event.key === 'ArrowLeft') goTo(a.row, 0);
+        else goTo(a.row, lastCol);
+        return;
+      }
+      // react-spreadsheet wraps → (and Tab) at its last column to the next row; Sheets stays put.
+      if ((event.key === 'ArrowRight' || (event.key === 'Tab' && !event.shiftKey)) && !event.shiftKey && a.col >= lastCol) {
+        event.preventDefault();
+      }
+    },
+    [conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind],
+  );
+}

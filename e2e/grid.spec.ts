@@ -1,0 +1,143 @@
+// The grid as people expect it (issue 10): no layout shift when the selection changes, F2 and Ctrl+A in
+// the editor, → stops at the last column, a 3-row selection deletes as one undo step, Delete clears a range
+// and Ctrl+D fills down (one step each), Find reaches rows far below the first screen.
+import { expect, test, type Page } from '@playwright/test';
+import { apiValues, baseUrl, cell, createSheet, docValues, openSheet } from './helpers';
+
+const rows = [
+  { sku: 'A-1', name: 'name 0', brand: 'Orchard', stock: 12, reorder_level: 5 },
+  { sku: 'B-2', name: 'name 1', brand: 'Citrus', stock: 3, reorder_level: 10 },
+  { sku: 'C-3', name: 'name 2', brand: 'Fizz', stock: 40, reorder_level: 8 },
+  { sku: 'D-4', name: 'name 3', brand: 'Fizz', stock: 7, reorder_level: 2 },
+];
+
+const gridTop = (page: Page) => page.getByTestId('grid-scroll').evaluate((el) => el.getBoundingClientRect().top);
+const undoSteps = (page: Page) => page.evaluate(() => (window as unknown as { __cellar: { undoManager: { undoStack: unknown[] } } }).__cellar.undoManager.undoStack.length);
+
+test('double-click, Ctrl+A and typing replaces a row-1 cell, with no layout shift', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const sheet = await createSheet(request, 'Shift', 'products', rows);
+  await openSheet(page, sheet.id);
+  const before = await gridTop(page);
+  await cell(page, 0, 1).dblclick();
+  expect(await gridTop(page)).toBe(before);
+  await expect(page.locator('.cell-editor input')).toBeVisible();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('replaced0');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, 0, 1)).toHaveText('replaced0');
+  expect(await gridTop(page)).toBe(before);
+  // Selecting other cells, and ranges, never moves the grid either.
+  await cell(page, 2, 3).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  expect(await gridTop(page)).toBe(before);
+  await expect.poll(async () => (await apiValues(request, sheet.id))[0].name).toBe('replaced0');
+});
+
+test('F2 opens the editor keeping the text; Ctrl+A then typing replaces it; → stops at the last column', async ({ page, request }) => {
+  const sheet = await createSheet(request, 'Keys', 'products', rows);
+  await openSheet(page, sheet.id);
+  await cell(page, 1, 1).click();
+  await page.keyboard.press('F2');
+  const input = page.locator('.cell-editor input');
+  await expect(input).toHaveValue('name 1');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('via F2');
+  await page.keyboard.press('Enter');
+  await expect(cell(page, 1, 1)).toHaveText('via F2');
+
+  const lastCol = sheet.columns.length - 1;
+  await page.keyboard.press('Control+ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('toolbar-info')).toContainText(`${sheet.columns[lastCol].name} `);
+  const info = await page.getByTestId('toolbar-info').textContent();
+  expect(info).toMatch(/ 3$/); // still on row 3 (after Enter moved down from row 2): no wrap to the next row
+});
+
+test('three selected rows delete as one undoable step', async ({ page, request }) => {
+  const sheet = await createSheet(request, 'Delete rows', 'products', rows);
+  await openSheet(page, sheet.id);
+  await cell(page, 0, 0).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  const steps = await undoSteps(page);
+  await page.getByRole('button', { name: 'Delete row' }).click();
+  await expect.poll(async () => (await docValues(page)).map((r) => r.sku)).toEqual(['D-4']);
+  expect(await undoSteps(page)).toBe(steps + 1);
+  await expect.poll(async () => (await apiValues(request, sheet.id)).map((r) => r.sku)).toEqual(['D-4']);
+  await page.getByTestId('undo').click();
+  await expect.poll(async () => (await docValues(page)).map((r) => r.sku)).toEqual(['A-1', 'B-2', 'C-3', 'D-4']);
+  await expect.poll(async () => (await apiValues(request, sheet.id)).length).toBe(4);
+});
+
+test('Delete clears a range and Ctrl+D fills down, each one undo step', async ({ page, request }) => {
+  const sheet = await createSheet(request, 'Ranges', 'products', rows);
+  await openSheet(page, sheet.id);
+  await cell(page, 0, 1).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowRight');
+  const steps = await undoSteps(page);
+  await page.keyboard.press('Delete');
+  await expect.poll(async () => (await docValues(page)).slice(0, 2).map((r) => [r.name, r.brand])).toEqual([
+    [null, null],
+    [null, null],
+  ]);
+  expect(await undoSteps(page)).toBe(steps + 1);
+  await page.keyboard.press('Control+Z');
+  await expect.poll(async () => (await docValues(page)).slice(0, 2).map((r) => r.name)).toEqual(['name 0', 'name 1']);
+
+  await cell(page, 1, 2).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+ArrowDown');
+  const before = await undoSteps(page);
+  await page.keyboard.press('Control+D');
+  await expect.poll(async () => (await docValues(page)).map((r) => r.brand)).toEqual(['Orchard', 'Citrus', 'Citrus', 'Citrus']);
+  expect(await undoSteps(page)).toBe(before + 1);
+
+  // Ctrl+Enter in the editor fills the selected range with the typed value.
+  await cell(page, 0, 5).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.type('9'); // replaces the active cell's 12, as in Sheets
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(async () => (await docValues(page)).slice(0, 2).map((r) => r.stock)).toEqual([9, 9]);
+});
+
+test('Find reaches a row far below the first screen and selects it', async ({ page, request }) => {
+  const many = Array.from({ length: 800 }, (_, i) => ({ sku: `S-${i}`, name: `item ${i}`, stock: i }));
+  many[733].name = 'needle in the haystack';
+  const sheet = await createSheet(request, 'Find', 'products', many);
+  await openSheet(page, sheet.id);
+  await cell(page, 0, 0).click();
+  await page.keyboard.press('Control+F');
+  const search = page.getByRole('searchbox', { name: 'Find in sheet' });
+  await expect(search).toBeFocused();
+  await search.fill('haystack');
+  await expect(page.getByTestId('find-count')).toHaveText('1 of 1');
+  await expect(page.locator('.Spreadsheet__table th', { hasText: /^734$/ })).toBeVisible();
+  await expect(page.getByTestId('toolbar-info')).toContainText('name 734');
+  // Several matches: next and previous step through them, wrapping.
+  await search.fill('item 79');
+  // item 79, 790–799; the first shown is the first after the active cell (row 734): item 790
+  await expect(page.getByTestId('find-count')).toHaveText('2 of 11');
+  await expect(page.getByTestId('toolbar-info')).toContainText('name 791');
+  await page.getByRole('button', { name: 'Next match' }).click();
+  await expect(page.getByTestId('find-count')).toHaveText('3 of 11');
+  await expect(page.getByTestId('toolbar-info')).toContainText('name 792');
+  await page.getByRole('button', { name: 'Previous match' }).click();
+  await page.getByRole('button', { name: 'Previous match' }).click();
+  await page.getByRole('button', { name: 'Previous match' }).click();
+  await expect(page.getByTestId('find-count')).toHaveText('11 of 11');
+  await expect(page.getByTestId('toolbar-info')).toContainText('name 800');
+  // The toolbar button opens it too.
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveCount(0);
+  await page.getByRole('button', { name: 'Find', exact: true }).click();
+  await expect(page.getByRole('searchbox', { name: 'Find in sheet' })).toBeVisible();
+});
+
+test('/favicon.ico is served', async ({ request }) => {
+  const response = await request.get(`${baseUrl()}/favicon.ico`);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toMatch(/icon/);
+});
