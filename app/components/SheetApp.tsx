@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
+import { isEmptyView, withFilter, withSort, EMPTY_VIEW } from '@/lib/client/sheetView';
 import { COLUMN_TYPES, TEMPLATE_NAMES, type ColumnType, type TemplateName } from '@/lib/schema';
 import {
   applyCellUpdates,
@@ -18,9 +19,13 @@ import {
 } from '@/lib/sheetDoc';
 import ConflictPopover from './ConflictPopover';
 import { CsvControls } from './CsvControls';
-import SheetGrid, { type ActiveCell, type GridSelection } from './grid/SheetGrid';
+import ColumnMenu from './ColumnMenu';
+import FilterDialog from './FilterDialog';
+import FindBar from './FindBar';
+import SheetGrid, { type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
+import { useSheetView } from './useSheetView';
 import './sheet.css';
 
 interface SheetSummary {
@@ -57,6 +62,10 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
   const canRedo = useStore(store, (s) => s.canRedo);
   const columns = useStore(store, (s) => s.columns);
   const rowCount = useStore(store, (s) => s.rowCount);
+  const totalRowCount = useStore(store, (s) => s.totalRowCount);
+  const [view, setView] = useSheetView(conn);
+  const viewActive = !isEmptyView(view);
+  const [filterColumn, setFilterColumn] = useState<string | null>(null);
   const user = useStore(store, (s) => s.user);
   const lowStock = useStore(store, (s) => s.lowStock);
 
@@ -76,6 +85,14 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
   }, []);
 
   const [columnMenu, setColumnMenu] = useState<number | null>(null);
+  const grid = useRef<GridHandle>(null);
+  const [findOpen, setFindOpen] = useState(false);
+  const openFind = useCallback(() => setFindOpen(true), []);
+  const closeFind = useCallback(() => {
+    setFindOpen(false);
+    grid.current?.focus();
+  }, []);
+  const goTo = useCallback((row: number, col: number) => grid.current?.goTo(row, col, true), []);
   const [quantity, setQuantity] = useState('1');
 
   const tryWrite = useCallback(
@@ -115,6 +132,7 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
   };
   const moveActiveRow = (delta: -1 | 1) => {
     if (!active) return notify('Select a row first');
+    if (viewActive) return notify('Rows move in the document’s order: clear the sort and filters first');
     const index = conn.model.indexOfRow(active.rowId);
     const target = index + delta;
     if (index < 0 || target < 0 || target >= conn.model.rowCount) return;
@@ -178,10 +196,10 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
         <button type="button" onClick={removeRows} disabled={!active}>
           Delete row
         </button>
-        <button type="button" onClick={() => moveActiveRow(-1)} disabled={!active} title="Move row up">
+        <button type="button" onClick={() => moveActiveRow(-1)} disabled={!active || viewActive} title="Move row up" aria-label="Move row up">
           ↑
         </button>
-        <button type="button" onClick={() => moveActiveRow(1)} disabled={!active} title="Move row down">
+        <button type="button" onClick={() => moveActiveRow(1)} disabled={!active || viewActive} title="Move row down" aria-label="Move row down">
           ↓
         </button>
         <span className="sep" />
@@ -229,11 +247,32 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
         )}
         <span className="sep" />
         <CsvControls sheetId={conn.sheetId} notify={notify} />
-        <span className="toolbar-info">
-          {rowCount.toLocaleString()} rows × {columns.length} columns
+        <span className="sep" />
+        <button type="button" onClick={() => setFindOpen((open) => !open)} aria-pressed={findOpen} title="Find in every row (Ctrl+F)">
+          Find
+        </button>
+        {/* Fixed width, one line: the selection changing the text must never move the grid. */}
+        <span className="toolbar-info" data-testid="toolbar-info">
+          {viewActive ? `${rowCount.toLocaleString()} of ${totalRowCount.toLocaleString()} rows` : `${rowCount.toLocaleString()} rows`} × {columns.length} columns
           {active && ` · ${columns[active.col]?.name ?? ''} ${active.row + 1}`}
         </span>
       </div>
+      {viewActive && (
+        <div className="view-bar" data-testid="view-bar">
+          <span>
+            This page’s view: {view.sort && `sorted by ${columns.find((c) => c.id === view.sort!.col)?.name ?? '?'} (${view.sort.dir === 'asc' ? 'ascending' : 'descending'})`}
+            {view.sort && view.filters.length > 0 && ', '}
+            {view.filters.length > 0 && `filtered on ${view.filters.map((f) => columns.find((c) => c.id === f.col)?.name ?? '?').join(', ')}`} —{' '}
+            <span data-testid="view-count">
+              {rowCount.toLocaleString()} of {totalRowCount.toLocaleString()} rows
+            </span>
+          </span>
+          <button type="button" onClick={() => setView(EMPTY_VIEW)}>
+            Clear view
+          </button>
+        </div>
+      )}
+      {findOpen && <FindBar conn={conn} from={active ? { row: active.row, col: active.col } : null} goTo={goTo} onClose={closeFind} />}
 
       {active && (
         <ConflictPopover
@@ -248,7 +287,7 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
 
       <main className={`sheet-main${isProducts ? ' with-panel' : ''}`}>
         {loaded || columns.length > 0 ? (
-          <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} />
+          <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} openFind={openFind} handle={grid} />
         ) : (
           <div className="sheet-loading">{status.state === 'refused' ? status.label : 'Loading sheet…'}</div>
         )}
@@ -262,6 +301,16 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
           type={menuColumn.type}
           canLeft={columnMenu > 0}
           canRight={columnMenu < columns.length - 1}
+          sorted={view.sort?.col === menuColumn.id ? view.sort.dir : null}
+          filtered={view.filters.some((f) => f.col === menuColumn.id)}
+          onSort={(dir) => {
+            setView(withSort(view, dir ? { col: menuColumn.id, dir } : null));
+            setColumnMenu(null);
+          }}
+          onFilter={() => {
+            setFilterColumn(menuColumn.id);
+            setColumnMenu(null);
+          }}
           onClose={() => setColumnMenu(null)}
           onRename={(name) => tryWrite(() => renameColumn(conn.doc, menuColumn.id, name, conn.origin))}
           onRetype={(type) => tryWrite(() => retypeColumn(conn.doc, menuColumn.id, type, conn.origin))}
@@ -275,6 +324,19 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
             tryWrite(() => moveColumn(conn.doc, menuColumn.id, after, conn.origin));
             setColumnMenu(target);
           }}
+        />
+      )}
+
+      {filterColumn && columns.find((c) => c.id === filterColumn) && (
+        <FilterDialog
+          conn={conn}
+          column={columns.find((c) => c.id === filterColumn)!}
+          current={view.filters.find((f) => f.col === filterColumn)}
+          onApply={(filter) => {
+            setView(withFilter(view, filterColumn, filter));
+            setFilterColumn(null);
+          }}
+          onClose={() => setFilterColumn(null)}
         />
       )}
 
@@ -310,59 +372,6 @@ function UserName({ name, color, onRename }: { name: string; color: string; onRe
     >
       <input autoFocus value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={() => setEditing(false)} aria-label="Your name" />
     </form>
-  );
-}
-
-function ColumnMenu(props: {
-  name: string;
-  type: ColumnType;
-  canLeft: boolean;
-  canRight: boolean;
-  onClose: () => void;
-  onRename: (name: string) => void;
-  onRetype: (type: ColumnType) => void;
-  onDelete: () => void;
-  onMove: (delta: -1 | 1) => void;
-}) {
-  const [name, setName] = useState(props.name);
-  return (
-    <div className="column-menu" role="dialog" aria-label={`Column ${props.name}`}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim() && name.trim() !== props.name) props.onRename(name.trim());
-        }}
-      >
-        <label>
-          Name <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit">Rename</button>
-      </form>
-      <label>
-        Type{' '}
-        <select value={props.type} onChange={(e) => props.onRetype(e.target.value as ColumnType)}>
-          {COLUMN_TYPES.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </label>
-      <div className="row-buttons">
-        <button type="button" disabled={!props.canLeft} onClick={() => props.onMove(-1)}>
-          ← Move left
-        </button>
-        <button type="button" disabled={!props.canRight} onClick={() => props.onMove(1)}>
-          Move right →
-        </button>
-      </div>
-      <div className="row-buttons">
-        <button type="button" className="danger" onClick={props.onDelete}>
-          Delete column
-        </button>
-        <button type="button" onClick={props.onClose}>
-          Close
-        </button>
-      </div>
-    </div>
   );
 }
 

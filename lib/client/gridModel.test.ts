@@ -136,3 +136,45 @@ test('a column window: the matrix holds only its columns, edits land in the righ
   model.setWindow({ rowStart: 0, rowCount: 15, colStart: 0, colCount: Infinity });
   assert.equal(model.data[0].length, 10);
 });
+
+test('a view sorts and filters this model only; the document order stays', () => {
+  const { doc, col, ids } = sheet(300);
+  const model = new GridModel(doc, { windowSize: 40 });
+  assert.equal(model.setView({ sort: { col: col.stock, dir: 'desc' }, filters: [] }), true);
+  assert.equal(model.data[0][0].value, 'S299');
+  assert.equal(model.rowLabels[0], '1');
+  assert.equal(model.totalRowCount, 300);
+  const other = new GridModel(doc, { windowSize: 40 });
+  assert.equal(other.data[0][0].value, 'S0');
+  assert.deepEqual(other.rowIds, ids);
+
+  model.setView({ sort: { col: col.stock, dir: 'asc' }, filters: [{ col: col.stock, op: 'between', min: 100, max: 199 }] });
+  assert.equal(model.rowCount, 100);
+  assert.equal(model.rowIdAt(0), ids[100]);
+  assert.equal(model.indexOfRow(ids[5]), -1);
+  model.setView(null);
+  assert.equal(model.rowCount, 300);
+});
+
+test('while sorted: a remote edit outside the view columns keeps identity; one in the sort column re-sorts', () => {
+  const { doc, col, ids } = sheet(300);
+  const model = new GridModel(doc, { windowSize: 40 });
+  model.setView({ sort: { col: col.stock, dir: 'desc' }, filters: [] });
+  const before = model.data;
+  const bob = { clock: new HybridLogicalClock(), userId: 'bob' };
+  remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[298], col: col.name, value: 'renamed' }], bob));
+  assert.notEqual(model.data, before);
+  assert.equal(model.data[1][1].value, 'renamed');
+  assert.equal(model.data[0], before[0], 'unchanged rows keep identity');
+  assert.equal(model.data[2][0], before[2][0]);
+  remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[3], col: col.stock, value: 1000 }], bob));
+  assert.equal(model.rowIdAt(0), ids[3]);
+  assert.equal(model.data[0][0].value, 'S3');
+  assert.equal(model.data[1], before[0], 'rows that only moved keep identity');
+  // Filtered: a row edited out of the filter leaves the view.
+  model.setView({ sort: null, filters: [{ col: col.stock, op: 'between', max: 10 }] });
+  assert.equal(model.rowCount, 10);
+  remoteEdit(doc, (remote) => applyCellUpdates(remote, [{ row: ids[0], col: col.stock, value: 50 }], bob));
+  assert.equal(model.rowCount, 9);
+  assert.equal(model.indexOfRow(ids[0]), -1);
+});

@@ -17,6 +17,7 @@ import {
   rowsMap,
   type ColumnInfo,
 } from '../sheetDoc';
+import { applyView, isEmptyView, viewColumns, type ViewSpec } from './sheetView';
 
 /** One cell as react-spreadsheet sees it. `value` is the resolved typed value (adjustments applied). */
 export interface GridCell {
@@ -67,7 +68,13 @@ export class GridModel {
   readonly doc: Y.Doc;
   windowSize: number;
   columns: ColumnInfo[] = [];
+  /** The rows of the view (this page's sort and filters), in its order: every index below is into this. */
   rowIds: string[] = [];
+  /** Every live row, in the document's order. */
+  docRowIds: string[] = [];
+  /** This page's sort and filters (never written to the document); null: the document's order, every row. */
+  view: ViewSpec | null = null;
+  private viewCols = new Set<string>();
   windowStart = 0;
   /** First column of the window (an index into `columns`) and how many columns it may hold. */
   colStart = 0;
@@ -205,6 +212,28 @@ export class GridModel {
     return this.rowIds.length;
   }
 
+  /** Rows in the sheet, whatever the view hides. */
+  get totalRowCount(): number {
+    return this.docRowIds.length;
+  }
+
+  /** Sorts and filters this page's view; returns true when the rows shown changed. */
+  setView(spec: ViewSpec | null): boolean {
+    this.view = isEmptyView(spec) ? null : spec;
+    this.viewCols = this.view ? viewColumns(this.view) : new Set();
+    const before = this.rowIds;
+    this.applyViewNow();
+    if (sameStrings(before, this.rowIds)) return false;
+    this.windowStart = this.clampStart(this.windowStart);
+    this.rebuildWindow(new Set());
+    return true;
+  }
+
+  private applyViewNow(): void {
+    this.rowIds = this.view ? applyView(this.docRowIds, this, this.view) : this.docRowIds;
+    this.rowIndex = new Map(this.rowIds.map((id, i) => [id, i]));
+  }
+
   rowIdAt(index: number): string | undefined {
     return this.rowIds[index];
   }
@@ -290,8 +319,8 @@ export class GridModel {
   }
 
   private readRowsNow(): void {
-    this.rowIds = readRowOrder(this.doc).map((r) => r.id);
-    this.rowIndex = new Map(this.rowIds.map((id, i) => [id, i]));
+    this.docRowIds = readRowOrder(this.doc).map((r) => r.id);
+    this.applyViewNow();
   }
 
   private makeCell(rowId: string, column: ColumnInfo, flash: boolean): GridCell {
@@ -330,12 +359,17 @@ export class GridModel {
     this.rowLabels = sameStrings(this.rowLabels, labels) ? this.rowLabels : labels;
   }
 
+  private touchesView(cells: ReadonlySet<string>): boolean {
+    for (const key of cells) if (this.viewCols.has(columnOfKey(key))) return true;
+    return false;
+  }
+
   /** Applies collected changes; called after every transaction (and directly by tests). */
   flush(): void {
     if (!this.dirtyRows && !this.dirtyColumns && this.dirtyCells.size === 0) return;
     const cells = this.dirtyCells;
     const remoteCells = this.remoteCells;
-    const rowsChanged = this.dirtyRows;
+    let rowsChanged = this.dirtyRows;
     const columnsChanged = this.dirtyColumns;
     this.dirtyCells = new Set();
     this.remoteCells = new Set();
@@ -356,6 +390,16 @@ export class GridModel {
       this.readRowsNow();
       if (!sameStrings(before, this.rowIds)) {
         this.windowStart = this.clampStart(this.windowStart);
+        dataChanged = true;
+      }
+    }
+    // A change to a column the view sorts or filters by can move or hide rows: apply the view again.
+    if (this.view && !rowsChanged && (columnsChanged || this.touchesView(cells))) {
+      const before = this.rowIds;
+      this.applyViewNow();
+      if (!sameStrings(before, this.rowIds)) {
+        this.windowStart = this.clampStart(this.windowStart);
+        rowsChanged = true;
         dataChanged = true;
       }
     }
@@ -393,6 +437,10 @@ export class GridModel {
     const change: GridChange = { data: dataChanged, rows: rowsChanged, columns: columnsChanged, cells, remoteCells };
     for (const listener of this.listeners) listener(change);
   }
+}
+
+function columnOfKey(key: string): string {
+  return key.slice(key.indexOf('\u0001') + 1);
 }
 
 function conflictKeySet(records: readonly ConflictRecord[]): Set<string> {

@@ -4,28 +4,25 @@
 // scroll container — inside a spacer that stands for the whole sheet. Row labels stay at the left edge
 // (sticky). Presence is an overlay; copy/paste, clearing, undo and redo go to the document in one
 // transaction each. react-spreadsheet knows window indexes; everything outside it uses sheet indexes.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type Ref } from 'react';
 import Spreadsheet, { createFormulaParser, type Mode, type Point, type Selection, type SpreadsheetRef } from 'react-spreadsheet';
 import { useStore } from 'zustand';
 import { applyPaste, parseTsv, planPaste, planTypedEdits, toTsv } from '@/lib/client/edits';
+import { planClearRange, planFillDown, planFillText } from '@/lib/client/rangeEdits';
 import type { GridWindow } from '@/lib/client/gridModel';
 import type { Peer, SheetConnection } from '@/lib/client/sheetConnection';
 import { applyCellUpdates, SheetError, type CellUpdate } from '@/lib/sheetDoc';
 import { CellEditor, CellViewer, ColumnHeader, GridContext, type GridContextValue } from './cells';
+import type { ActiveCell, GridSelection } from './gridTypes';
+import { useGridKeyboard } from './useGridKeyboard';
 
-export interface ActiveCell {
-  rowId: string;
-  colId: string;
-  row: number;
-  col: number;
-}
+export type { ActiveCell, GridSelection } from './gridTypes';
 
-export interface GridSelection {
-  /** Display indexes, inclusive. */
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
+/** What the page can ask of the grid (Find jumps to a match). */
+export interface GridHandle {
+  /** Selects a cell anywhere in the view, scrolling to it; `keepFocus`: focus stays where it is (Find). */
+  goTo: (row: number, col: number, keepFocus?: boolean) => void;
+  focus: () => void;
 }
 
 interface Props {
@@ -33,6 +30,8 @@ interface Props {
   notify: (text: string, kind?: 'error' | 'info') => void;
   onActiveChange: (active: ActiveCell | null, selection: GridSelection | null) => void;
   openColumnMenu: (colIdx: number) => void;
+  openFind?: () => void;
+  handle?: Ref<GridHandle>;
 }
 
 const DEFAULT_ROW_HEIGHT = 28;
@@ -54,7 +53,7 @@ const WINDOW_STEP = 4;
 /** Columns kept left and right of the visible ones. */
 const COL_OVERSCAN = 1;
 
-export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu }: Props) {
+export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu, openFind, handle }: Props) {
   const store = conn.store;
   const data = useStore(store, (s) => s.data);
   const rowLabels = useStore(store, (s) => s.rowLabels);
@@ -65,6 +64,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const windowStart = useStore(store, (s) => s.windowStart);
   const colStart = useStore(store, (s) => s.colStart);
   const peers = useStore(store, (s) => s.peers);
+  const view = useStore(store, (s) => s.view);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const tableWrapRef = useRef<HTMLDivElement>(null);
@@ -84,6 +84,16 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const colStartRef = useRef(colStart);
   colStartRef.current = colStart;
   const pendingWindow = useRef<GridWindow | null>(null);
+  /** A printable key was pressed in view mode: the editor it opens starts empty. */
+  const typedStart = useRef(false);
+  /** react-spreadsheet's own active point (window indexes): activating it again would open the editor. */
+  const sheetActive = useRef<Point | null>(null);
+  const activateInWindow = useCallback((point: Point) => {
+    const current = sheetActive.current;
+    if (current && current.row === point.row && current.column === point.column) return;
+    sheetActive.current = point;
+    sheetRef.current?.activate(point);
+  }, []);
 
   const commitText = useCallback(
     (rowId: string, colId: string, text: string): string | null => {
@@ -102,7 +112,19 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       columns: windowColumns,
       windowStart: () => windowStartRef.current,
       commitText,
+      fillSelection: (text: string) => {
+        const range = selection.current;
+        if (!range || (range.top === range.bottom && range.left === range.right)) return false;
+        const plan = planFillText(range, conn.model, text);
+        if (!plan.ok) return plan.errors[0].message;
+        return write(conn, plan.updates) ?? true;
+      },
       notify,
+      consumeTypedStart: () => {
+        const typed = typedStart.current;
+        typedStart.current = false;
+        return typed;
+      },
       openColumnMenu: (col: number) => openColumnMenu(colStartRef.current + col),
     }),
     [conn, windowColumns, commitText, notify, openColumnMenu],
@@ -200,7 +222,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
     if (rel >= 0 && rel < data.length && relCol >= 0 && relCol < windowColumns.length) {
       a.row = index;
       a.col = colIndex;
-      sheetRef.current?.activate({ row: rel, column: relCol });
+      activateInWindow({ row: rel, column: relCol });
     }
     // Only when the window moves.
   }, [windowStart, colStart]);
@@ -228,6 +250,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       const colIndex = colStartRef.current + point.column;
       const rowId = conn.model.rowIdAt(row);
       const col = conn.model.columns[colIndex];
+      sheetActive.current = point;
       if (!rowId || !col) return;
       active.current = { rowId, colId: col.id, row, col: colIndex };
       conn.setCursor({ row: rowId, col: col.id });
@@ -240,11 +263,12 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const onSelect = useCallback(
     (sel: Selection) => {
       const range = sel.toRange(conn.store.getState().data);
+      // Focus leaving the grid (a toolbar button, say) empties react-spreadsheet's selection: keep ours, so
+      // "Delete row" acts on the rows that were selected.
+      if (!range) return;
       const start = windowStartRef.current;
       const left = colStartRef.current;
-      selection.current = range
-        ? { top: start + range.start.row, bottom: start + range.end.row, left: left + range.start.column, right: left + range.end.column }
-        : null;
+      selection.current = { top: start + range.start.row, bottom: start + range.end.row, left: left + range.start.column, right: left + range.end.column };
       onActiveChange(active.current, selection.current);
     },
     [conn, onActiveChange],
@@ -281,36 +305,67 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const clearSelection = useCallback(() => {
     const range = selectedRange();
     if (!range) return;
-    const updates: CellUpdate[] = [];
-    for (let r = range.top; r <= range.bottom; r++) {
-      const rowId = conn.model.rowIdAt(r);
-      if (!rowId) continue;
-      for (let c = range.left; c <= range.right; c++) {
-        const col = conn.model.columns[c];
-        if (col && conn.model.valueAt(rowId, col.id) !== null) updates.push({ row: rowId, col: col.id, value: null });
-      }
-    }
-    const message = write(conn, updates);
+    const message = write(conn, planClearRange(range, conn.model));
     if (message) notify(message, 'error');
   }, [conn, notify, selectedRange]);
 
-  const onKeyDown = useCallback(
-    (event: React.KeyboardEvent) => {
-      const key = event.key.toLowerCase();
-      if ((event.ctrlKey || event.metaKey) && (key === 'z' || key === 'y')) {
-        if (mode.current === 'edit') return; // the input's own undo
-        event.preventDefault();
-        if (key === 'y' || event.shiftKey) conn.redo();
-        else conn.undo();
-        return;
+  const fillDown = useCallback(() => {
+    const range = selectedRange();
+    if (!range) return;
+    const message = write(conn, planFillDown(range, conn.model));
+    if (message) notify(message, 'error');
+  }, [conn, notify, selectedRange]);
+
+  const goTo = useCallback(
+    (row: number, col: number, keepFocus = false) => {
+      const focused = keepFocus ? (document.activeElement as HTMLElement | null) : null;
+      const r = Math.max(0, Math.min(row, conn.model.rowCount - 1));
+      const c = Math.max(0, Math.min(col, conn.model.columns.length - 1));
+      const rowId = conn.model.rowIdAt(r);
+      const column = conn.model.columns[c];
+      if (!rowId || !column) return;
+      active.current = { rowId, colId: column.id, row: r, col: c };
+      selection.current = { top: r, bottom: r, left: c, right: c };
+      conn.setCursor({ row: rowId, col: column.id });
+      ensureVisible(r, c);
+      // Move the window now (not on the scroll event) so the target is in it; then activate it there.
+      const next = desiredWindow();
+      if (next && mode.current !== 'edit') conn.setWindow(next);
+      const rel = { row: r - conn.model.windowStart, column: c - conn.model.colStart };
+      if (rel.row >= 0 && rel.row < conn.model.data.length && rel.column >= 0 && rel.column < conn.model.windowColumns.length) {
+        // After the new window reaches react-spreadsheet (its data prop), so the point exists there.
+        requestAnimationFrame(() => {
+          activateInWindow(rel);
+          // react-spreadsheet focuses its active cell when it appears; give focus back (to the find box).
+          if (focused) requestAnimationFrame(() => focused.isConnected && document.activeElement !== focused && focused.focus());
+        });
       }
-      if (mode.current === 'view' && (event.key === 'Delete' || event.key === 'Backspace')) {
-        event.preventDefault();
-        clearSelection();
-      }
+      onActiveChange(active.current, selection.current);
     },
-    [conn, clearSelection],
+    [conn, ensureVisible, desiredWindow, activateInWindow, onActiveChange],
   );
+
+  const startEdit = useCallback(() => {
+    const point = sheetActive.current;
+    if (point) sheetRef.current?.activate(point); // activating the active cell again opens its editor
+  }, []);
+
+  // The view changed (sorted, filtered): follow the active row to its new place, or drop it when hidden.
+  useEffect(() => {
+    const a = active.current;
+    if (!a) return;
+    const index = conn.model.indexOfRow(a.rowId);
+    if (index < 0) {
+      active.current = null;
+      selection.current = null;
+      onActiveChange(null, null);
+    } else if (index !== a.row) goTo(index, a.col);
+    // Only when the view changes.
+  }, [view]);
+
+  useImperativeHandle(handle, () => ({ goTo, focus: () => scrollRef.current?.querySelector<HTMLElement>('.Spreadsheet__active-cell')?.focus() }), [goTo]);
+
+  const onKeyDown = useGridKeyboard({ conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind });
 
   // ---- clipboard: TSV, validated, one transaction ----
   useEffect(() => {

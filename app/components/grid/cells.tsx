@@ -4,6 +4,7 @@
 // someone else changes the cell being edited), and the column header.
 import { createContext, memo, useContext, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnIndicatorProps, DataEditorProps, DataViewerProps } from 'react-spreadsheet';
+import { useStore } from 'zustand';
 import { cellKey } from '@/lib/cellResolution';
 import { formatValue } from '@/lib/cellValue';
 import type { GridCell } from '@/lib/client/gridModel';
@@ -19,7 +20,12 @@ export interface GridContextValue {
   windowStart: () => number;
   /** Writes typed text to a cell; returns an error message when refused (nothing written). */
   commitText: (rowId: string, colId: string, text: string) => string | null;
+  /** Ctrl+Enter: writes the text into every cell of a multi-cell selection (one step): true when written,
+   *  false when no range is selected, or why it was refused. */
+  fillSelection: (text: string) => boolean | string;
   notify: (text: string, kind?: 'error' | 'info') => void;
+  /** True once after a printable key started editing: the typed text replaces the cell's (as in Sheets). */
+  consumeTypedStart: () => boolean;
   openColumnMenu: (colIdx: number) => void;
 }
 
@@ -82,7 +88,7 @@ export function CellEditor({ cell, row, column }: DataEditorProps<GridCell>) {
     return { rowId, colId: col?.id ?? '', column: col, startValue: rowId && col ? grid.conn.model.valueAt(rowId, col.id) : null };
   });
   // A key press that starts editing clears the cell first (react-spreadsheet), so the draft starts empty.
-  const [draft, setDraft] = useState(() => (cell === undefined || cell.value === undefined ? '' : formatValue(cell.value)));
+  const [draft, setDraft] = useState(() => (grid.consumeTypedStart() || cell === undefined || cell.value === undefined ? '' : formatValue(cell.value)));
   const [initialText] = useState(draft);
   const [error, setError] = useState<string | null>(null);
   const [remote, setRemote] = useState<{ value: CellValue } | null>(null);
@@ -123,6 +129,20 @@ export function CellEditor({ cell, row, column }: DataEditorProps<GridCell>) {
   }, [grid, initialText, target]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      const outcome = grid.fillSelection(draft);
+      if (typeof outcome === 'string') {
+        event.preventDefault();
+        event.stopPropagation();
+        setError(outcome);
+        return;
+      }
+      if (outcome) {
+        done.current = true; // the range, this cell included, holds the text
+        return;
+      }
+      // No range selected: an ordinary Enter.
+    }
     if (event.key === 'Enter' || event.key === 'Tab') {
       if (draft === initialText && !remote) {
         done.current = true;
@@ -176,15 +196,31 @@ export function CellEditor({ cell, row, column }: DataEditorProps<GridCell>) {
 export function ColumnHeader({ column, label, selected, onSelect }: ColumnIndicatorProps) {
   const grid = useGrid();
   const info = grid.columns[column];
+  // Only the headers follow the view (marks), not every cell.
+  const sort = useStore(grid.conn.store, (s) => (info && s.view?.sort?.col === info.id ? s.view.sort.dir : null));
+  const filtered = useStore(grid.conn.store, (s) => !!info && !!s.view?.filters.some((f) => f.col === info.id));
   return (
     <th
-      className={`Spreadsheet__header col-header${selected ? ' Spreadsheet__header--selected' : ''}`}
+      className={`Spreadsheet__header col-header${selected ? ' Spreadsheet__header--selected' : ''}${sort || filtered ? ' col-header-view' : ''}`}
       onClick={(e) => onSelect(column, e.shiftKey)}
       tabIndex={0}
       data-col={info?.id}
+      data-sort={sort ?? undefined}
+      data-filtered={filtered ? 'true' : undefined}
+      aria-sort={sort === 'asc' ? 'ascending' : sort === 'desc' ? 'descending' : undefined}
     >
       <span className="col-name">{label ?? info?.name}</span>
       <span className="col-type">{info?.type}</span>
+      {sort && (
+        <span className="col-mark" title={`This page is sorted by this column, ${sort === 'asc' ? 'ascending' : 'descending'}`}>
+          {sort === 'asc' ? '▲' : '▼'}
+        </span>
+      )}
+      {filtered && (
+        <span className="col-mark" title="This page is filtered on this column">
+          ⧩
+        </span>
+      )}
       <button
         type="button"
         className="col-menu-button"
