@@ -7,13 +7,12 @@
 //     (WebSocket update received → painted), median of several edits.
 // Usage: `npx tsx bench/grid.ts` (prints JSON), or import { benchGrid } from './grid'.
 import { chromium, type Browser, type Page } from '@playwright/test';
-import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { ensureBuild, startApp } from '../e2e/servers';
 import { HybridLogicalClock } from '../lib/hlc';
-import { MESSAGE_SAVED } from '../lib/protocol';
+import { MESSAGE_SAVED, readSaved } from '../lib/protocol';
 import type { CellValue } from '../lib/schema';
 import { applyCellUpdates, insertColumn, insertRows, readColumns, readRowOrder } from '../lib/sheetDoc';
 
@@ -54,7 +53,7 @@ async function connectClient(syncPort: number, sheetId: string) {
   let saved = new Map<number, number>();
   const waiters: (() => void)[] = [];
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
-    saved = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    saved = readSaved(decoder);
     for (const wake of waiters.splice(0)) wake();
   };
   await new Promise<void>((resolve) => {

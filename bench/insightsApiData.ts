@@ -5,7 +5,7 @@
 // the sync server finds in cellar.duckdb after the same sheets were edited in the browser.
 import { dateValue, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { newId } from '../lib/ids';
-import { daysSinceEpoch } from '../lib/node/insightTables';
+import { daysSinceEpoch } from '../testing/insightTables';
 import { ordersBetween } from '../lib/order';
 import { createSheetTableSql, sheetViewSql, workspaceViewSql, type StoredColumn, type StoredSheet } from '../lib/relationalViews';
 import { TEMPLATE_COLUMNS } from '../lib/schema';

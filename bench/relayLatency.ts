@@ -2,9 +2,9 @@
 // persistence: update log, materializer, arbiter) against the bare @y/websocket-server@0.1.1 relay,
 // alternating rounds in one run. Also measures update → durable in DuckDB (Cellar's save acknowledgement).
 import { spawn } from 'node:child_process';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
+import { MESSAGE_SAVED, readSaved } from '../lib/protocol';
 import { initSheet, insertRows, readColumns, readRowOrder, rowsMap, setCell } from '../lib/sheetDoc';
 import { connectStockClient, type StockClient } from '../sync-server/testing/stockClient';
 import { freePort, startSyncServerProcess, waitFor } from '../sync-server/testing/syncServerProcess';
@@ -61,8 +61,8 @@ async function runWorkload(wsUrl: string, sheetId: string, options: { clients: n
     const clock = new HybridLogicalClock();
     let seq = 0;
     const editor = { clock, userId: `bench-${index}` };
-    client.provider.messageHandlers[100] = (_e, decoder) => {
-      const saved = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    client.provider.messageHandlers[MESSAGE_SAVED] = (_e, decoder) => {
+      const saved = readSaved(decoder);
       const reached = saved.get(client.doc.clientID) ?? 0;
       const at = now();
       const queue = pendingDurable[index];

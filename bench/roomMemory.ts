@@ -4,15 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
-import { MESSAGE_SYNC } from '../lib/protocol';
+import { decodeMessage, encodeSyncStep1 } from '../lib/protocol';
 import { insertColumn, insertRows, readColumns } from '../lib/sheetDoc';
-import { serverExtensions } from '../sync-server/extensions';
+import { serverParts } from '../sync-server/extensions';
 import { startSyncServer } from '../sync-server/syncServer';
 import { connectStockClient } from '../sync-server/testing/stockClient';
 import { waitFor } from '../sync-server/testing/syncServerProcess';
@@ -36,7 +33,7 @@ export async function benchRoomMemory(): Promise<RoomMemoryReport> {
   if (!gc) throw new Error('run with node --expose-gc');
   const dir = mkdtempSync(join(tmpdir(), 'cellar-bench-memory-'));
   const idleUnloadMs = 1000;
-  const server = await startSyncServer({ databaseFile: join(dir, 'cellar.duckdb'), secret: 'bench', port: 0, idleUnloadMs, extensions: serverExtensions() });
+  const server = await startSyncServer({ databaseFile: join(dir, 'cellar.duckdb'), secret: 'bench', port: 0, idleUnloadMs, parts: serverParts() });
   try {
     const wsUrl = server.url.replace('http', 'ws');
     const created = await fetch(`${server.url}/internal/sheets`, {
@@ -63,14 +60,11 @@ export async function benchRoomMemory(): Promise<RoomMemoryReport> {
     const socket = new WebSocket(`${wsUrl}/${id}`);
     await new Promise<void>((resolve, reject) => {
       socket.on('open', () => {
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_SYNC);
-        syncProtocol.writeSyncStep1(encoder, new Y.Doc());
-        socket.send(encoding.toUint8Array(encoder));
+        socket.send(encodeSyncStep1(new Y.Doc()));
       });
       socket.on('message', (data: Buffer) => {
-        const decoder = decoding.createDecoder(new Uint8Array(data));
-        if (decoding.readVarUint(decoder) === MESSAGE_SYNC && decoding.readVarUint(decoder) === syncProtocol.messageYjsSyncStep2) resolve();
+        const message = decodeMessage(new Uint8Array(data));
+        if (message.type === 'update' && message.step2) resolve();
       });
       socket.on('error', reject);
     });

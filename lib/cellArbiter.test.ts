@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as Y from 'yjs';
 import type { CellArbiterOptions } from './cellArbiter';
-import { stockSheetNetwork, type MergeNetwork } from './mergeSimulation';
+import { stockSheetNetwork, type MergeNetwork } from '../testing/mergeSimulation';
 import { conflictsArray, getCell, readSheet, setCell } from './sheetDoc';
 
 const LOW = 10;

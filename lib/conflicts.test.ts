@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conflictsByCell, conflictsForCell, readConflicts, resolveConflict } from './conflicts';
-import { stockSheetNetwork } from './mergeSimulation';
+import { stockSheetNetwork } from '../testing/mergeSimulation';
 import { adjustCell, conflictsArray, getCell, readCellValue } from './sheetDoc';
 import { cellKey } from './cellResolution';
 import { setCell } from './sheetDoc';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { mergeProperty } from './mergeProperty';
-import { stockSheetNetwork } from './mergeSimulation';
+import { mergeProperty } from '../testing/mergeProperty';
+import { stockSheetNetwork } from '../testing/mergeSimulation';
 import { adjustCell, deleteRows, insertRows, moveRow, readSheet, setCell } from './sheetDoc';
 
 test('merge property: replicas converge, no set is lost silently, adjustments add up (200 runs)', () => {

@@ -1,7 +1,7 @@
 // Counterexamples the merge fuzz (scripts/merge-fuzz.ts) found, kept as fixed regressions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkMergeScenario, type MergeScenario } from './mergeProperty';
+import { checkMergeScenario, type MergeScenario } from '../testing/mergeProperty';
 
 test('a retained loser merged with its writer\'s earlier set is read as its last value (fuzz seed 2)', () => {
   // Client 0 sets a cell twice; a concurrent set from client 2 overwrites both on client 0, whose two deleted

@@ -2,7 +2,7 @@
 // Every scenario runs even after a failure, so the failure count is meaningful; the first failure is
 // then shrunk by fast-check and printed with its seed so it can be replayed.
 import fc from 'fast-check';
-import { checkMergeScenario, mergeProperty, mergeScenarioArbitrary, type MergeOutcome } from '../lib/mergeProperty';
+import { checkMergeScenario, mergeProperty, mergeScenarioArbitrary, type MergeOutcome } from '../testing/mergeProperty';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);

@@ -25,7 +25,7 @@ export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
       method: 'GET',
       pattern: /^\/internal\/sheets\/([^/]+)\/export\.csv$/,
       handle: async ({ params }) => {
-        const sheet = await readMaterializedSheet(server.db, sheetParam(server, params[0]));
+        const sheet = await readMaterializedSheet(server.sheets, sheetParam(server, params[0]));
         const csv = toCsv(
           sheet.columns.map((c) => c.name),
           sheet.rows.map((row) => sheet.columns.map((c) => row.values[c.id] as CsvValue)),
@@ -45,7 +45,7 @@ export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
           const rows = csvRowsToValues(table.header, table.records, readColumns(room.doc));
           return insertRows(room.doc, rows, {}, editor);
         });
-        await server.log.flush();
+        await server.documents.flush();
         response.statusCode = 201;
         return { ids, count: ids.length };
       },

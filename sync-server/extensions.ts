@@ -8,14 +8,14 @@ import { csvRoutes } from './csvRoutes';
 import { InsightError, runInsightJson } from './insightRunner';
 import { parse, SerializedJson, sheetParam, type Route } from './internalApi';
 import { logger } from './logger';
-import type { Room } from './room';
+import type { RoomPart } from './roomPart';
 import type { SyncServer } from './syncServer';
 
 /** Longest an insight query may run before it is interrupted. */
 const INSIGHT_TIME_LIMIT_MS = 10_000;
 
-export function serverExtensions(): Array<(room: Room) => () => void> {
-  return [arbitrateCells];
+export function serverParts(): RoomPart[] {
+  return [cellArbiterPart()];
 }
 
 /**
@@ -24,11 +24,14 @@ export function serverExtensions(): Array<(room: Room) => () => void> {
  * CELL_ARBITER_ORIGIN, which is no socket, so the room relays them to every socket (the one whose update
  * caused the re-assert included: its replica shows the loser until then) and appends them to the log.
  */
-function arbitrateCells(room: Room): () => void {
-  return attachCellArbiter(room.doc, {
-    origin: CELL_ARBITER_ORIGIN,
-    onConflict: (record) => logger.debug({ sheetId: room.sheetId, row: record.row, col: record.col, kept: record.kept, lost: record.lost }, 'concurrent cell edits: later one kept'),
-  });
+export function cellArbiterPart(): RoomPart {
+  return {
+    afterLoad: (room) =>
+      attachCellArbiter(room.doc, {
+        origin: CELL_ARBITER_ORIGIN,
+        onConflict: (record) => logger.debug({ sheetId: room.sheetId, row: record.row, col: record.col, kept: record.kept, lost: record.lost }, 'concurrent cell edits: later one kept'),
+      }),
+  };
 }
 
 export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
@@ -58,7 +61,7 @@ export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[]
         const sheetId = sheetParam(server, params[0]);
         const input = parse(spreadBody, await body());
         const outcome = await server.rooms.withRoom(sheetId, (room) => applySpread(room.doc, input, editor));
-        await server.log.flush();
+        await server.documents.flush();
         return outcome;
       },
     },

@@ -13,7 +13,7 @@ import { DuckDBDecimalValue, DuckDBInstance, DuckDBTypeId, type DuckDBConnection
 import { getInsight, INSIGHT_NAMES, type InsightColumn } from '../lib/insights/index';
 import type { SqlParams } from '../lib/insights/insight';
 import { parseInsightParams } from '../lib/insights/params';
-import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../lib/node/insightTables';
+import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../testing/insightTables';
 import { runInsight, runInsightJson, type InsightResult, type InsightRow } from './insightRunner';
 import { seededRandom as mulberry32 } from '../lib/demoWorkbook';
 

@@ -6,26 +6,22 @@ import { z } from 'zod';
 import { appendRowsBody, cellUpdatesBody, createSheetBody, describeZodError, historyQuery } from '../lib/apiSchemas';
 import { HybridLogicalClock } from '../lib/hlc';
 import { newId } from '../lib/ids';
-import { physicalColumn, sheetTable } from '../lib/relationalViews';
 import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
 import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
-import type { Database } from './database';
 import { badRequest, HttpError, notFound } from './httpErrors';
 import { logger } from './logger';
-import type { MaterializedChange } from './materializer';
 import { SERVER_ORIGIN } from './room';
 import type { RoomManager } from './roomManager';
-import type { UpdateLog } from './updateLog';
+import type { DocumentStore } from './documentStore';
+import type { SheetStore } from './sheetStore';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface InternalApiDeps {
   secret: string;
-  db: Database;
   rooms: RoomManager;
-  log: UpdateLog;
-  /** Subscribes to materialized changes (the change feed); returns an unsubscribe function. */
-  subscribe: (listener: (change: MaterializedChange) => void) => () => void;
+  documents: DocumentStore;
+  sheets: SheetStore;
   /** Extra routes added by other modules (insights, spreading), tried before the built-in ones. */
   routes?: Route[];
   clock?: HybridLogicalClock;
@@ -52,7 +48,7 @@ export function createInternalApi(deps: InternalApiDeps) {
 
   const routes: Route[] = [
     ...(deps.routes ?? []),
-    { method: 'GET', pattern: /^\/internal\/sheets$/, handle: () => listSheets(deps.db) },
+    { method: 'GET', pattern: /^\/internal\/sheets$/, handle: () => deps.sheets.list() },
     {
       method: 'POST',
       pattern: /^\/internal\/sheets$/,
@@ -64,7 +60,7 @@ export function createInternalApi(deps: InternalApiDeps) {
         return { id };
       },
     },
-    { method: 'GET', pattern: /^\/internal\/sheets\/([^/]+)$/, handle: ({ params }) => readMaterializedSheet(deps.db, sheetParam(deps, params[0])) },
+    { method: 'GET', pattern: /^\/internal\/sheets\/([^/]+)$/, handle: ({ params }) => readMaterializedSheet(deps.sheets, sheetParam(deps, params[0])) },
     {
       method: 'POST',
       pattern: /^\/internal\/sheets\/([^/]+)\/cells$/,
@@ -76,7 +72,7 @@ export function createInternalApi(deps: InternalApiDeps) {
           const updates = input.updates.map((u) => ({ ...u, col: columns(u.col) })) as CellUpdate[];
           applyCellUpdates(room.doc, updates, editor);
         });
-        await deps.log.flush();
+        await deps.documents.flush();
         return { applied: input.updates.length };
       },
     },
@@ -95,7 +91,7 @@ export function createInternalApi(deps: InternalApiDeps) {
           });
           return insertRows(room.doc, rows, {}, editor);
         });
-        await deps.log.flush();
+        await deps.documents.flush();
         response.statusCode = 201;
         return { ids };
       },
@@ -106,7 +102,7 @@ export function createInternalApi(deps: InternalApiDeps) {
       handle: async ({ params, query }) => {
         const sheetId = sheetParam(deps, params[0]);
         const { row, col } = parse(historyQuery, Object.fromEntries(query));
-        return readHistory(deps.db, sheetId, row, col);
+        return deps.sheets.history(sheetId, row, col);
       },
     },
     {
@@ -115,7 +111,7 @@ export function createInternalApi(deps: InternalApiDeps) {
       handle: async ({ request, response }) => {
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
         response.write(': connected\n\n');
-        const unsubscribe = deps.subscribe((change) => response.write(`data: ${JSON.stringify(change)}\n\n`));
+        const unsubscribe = deps.sheets.subscribe((change) => response.write(`data: ${JSON.stringify(change)}\n\n`));
         const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
         request.on('close', () => {
           clearInterval(keepAlive);
@@ -228,77 +224,9 @@ function columnResolver(doc: Parameters<typeof readColumns>[0]): (key: string) =
   };
 }
 
-async function listSheets(db: Database) {
-  return db.read(async (c) => {
-    const reader = await c.runAndReadAll(
-      'SELECT id, title, template, row_count, column_count, updated_at, created_at FROM sheets ORDER BY created_at, id',
-    );
-    return {
-      sheets: reader.getRowObjectsJson().map((row) => ({
-        id: String(row.id),
-        title: String(row.title),
-        template: String(row.template),
-        rowCount: Number(row.row_count),
-        columnCount: Number(row.column_count),
-        updatedAt: new Date(Number(row.updated_at)).toISOString(),
-        createdAt: new Date(Number(row.created_at)).toISOString(),
-      })),
-    };
-  });
-}
-
-export async function readMaterializedSheet(db: Database, sheetId: string) {
-  return db.read(async (c) => {
-    const sheet = (await c.runAndReadAll('SELECT title, template, updated_at FROM sheets WHERE id = $id', { id: sheetId })).getRowObjectsJson()[0];
-    if (!sheet) throw notFound(`no sheet ${sheetId}`);
-    const columns = (
-      await c.runAndReadAll('SELECT col_id, name, type FROM sheet_columns WHERE sheet_id = $id AND NOT deleted ORDER BY ord, col_id', { id: sheetId })
-    )
-      .getRowObjectsJson()
-      .map((row) => ({ id: String(row.col_id), name: String(row.name), type: String(row.type) }));
-    const select = ['row_id', ...columns.map((col) => physicalColumn(col.id))].join(', ');
-    const rows = (await c.runAndReadAll(`SELECT ${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id`)).getRowsJson();
-    return {
-      id: sheetId,
-      title: String(sheet.title),
-      template: String(sheet.template),
-      updatedAt: new Date(Number(sheet.updated_at)).toISOString(),
-      columns,
-      rows: rows.map((row) => {
-        const values: Record<string, unknown> = {};
-        columns.forEach((col, i) => (values[col.id] = row[i + 1] ?? null));
-        return { id: String(row[0]), values };
-      }),
-    };
-  });
-}
-
-async function readHistory(db: Database, sheetId: string, row: string, col: string) {
-  return db.read(async (c) => {
-    const changes = (
-      await c.runAndReadAll(
-        'SELECT value, t, author, recorded_at FROM cell_history WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at, t',
-        { s: sheetId, r: row, c: col },
-      )
-    ).getRowObjectsJson();
-    const conflicts = (
-      await c.runAndReadAll('SELECT kept, lost, recorded_at FROM conflict_log WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at', {
-        s: sheetId,
-        r: row,
-        c: col,
-      })
-    ).getRowObjectsJson();
-    return {
-      sheetId,
-      row,
-      col,
-      changes: changes.map((h) => ({
-        value: h.value === null ? null : JSON.parse(String(h.value)),
-        t: h.t === null ? null : Number(h.t),
-        by: h.author,
-        recordedAt: new Date(Number(h.recorded_at)).toISOString(),
-      })),
-      conflicts: conflicts.map((h) => ({ kept: JSON.parse(String(h.kept)), lost: JSON.parse(String(h.lost)), recordedAt: new Date(Number(h.recorded_at)).toISOString() })),
-    };
-  });
+/** The materialized sheet; 404 when there is none. */
+export async function readMaterializedSheet(sheets: SheetStore, sheetId: string) {
+  const sheet = await sheets.read(sheetId);
+  if (!sheet) throw notFound(`no sheet ${sheetId}`);
+  return sheet;
 }

@@ -3,7 +3,7 @@ import { loadConfig, loadSecret } from '../lib/node/config';
 import { logger } from './logger';
 import { seedDemoWorkbook } from './seedDemoWorkbook';
 import { startSyncServer } from './syncServer';
-import { serverExtensions, serverRoutes } from './extensions';
+import { serverParts, serverRoutes } from './extensions';
 
 const config = loadConfig();
 const server = await startSyncServer({
@@ -12,7 +12,7 @@ const server = await startSyncServer({
   host: config.syncHost,
   port: config.syncPort,
   maxMessageBytes: Number(process.env.CELLAR_MAX_MESSAGE_BYTES) || undefined,
-  extensions: serverExtensions(),
+  parts: serverParts(),
   routes: serverRoutes,
 });
 

@@ -137,8 +137,12 @@ export class Materializer {
   /** Writes what is pending for the sheet, then stops tracking it. */
   async untrack(sheetId: string): Promise<void> {
     await this.flush();
-    const tracked = this.sheets.get(sheetId);
-    tracked?.detach();
+    this.detach(sheetId);
+  }
+
+  /** Stops tracking a sheet at once (after a flush: anything still pending is dropped). */
+  detach(sheetId: string): void {
+    this.sheets.get(sheetId)?.detach();
     this.sheets.delete(sheetId);
   }
 

@@ -1,18 +1,15 @@
 // A room: one sheet's live Y.Doc, its awareness and its connected sockets. Every update, from a socket
-// or the server itself, is relayed to the other sockets and appended to the durable log.
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
+// or the server itself, is relayed to the other sockets and handed to the room's parts (the update log,
+// the materializer, the stream of cluster mode: see roomPart.ts).
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type WebSocket from 'ws';
-import { MESSAGE_AWARENESS, MESSAGE_SAVED, MESSAGE_SYNC } from '../lib/protocol';
+import { decodeMessage, encodeAwareness, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, type StateVector } from '../lib/protocol';
 import { checkUpdateShape } from '../lib/updateGuard';
+import type { RoomPart } from './roomPart';
+import type { RoomSocket } from './roomSocket';
 
 /** Transaction origin of updates replayed from storage: neither relayed nor logged again. */
 export const LOAD_ORIGIN = Symbol('load');
-/** Shortest interval between two save acknowledgements to a room's sockets. */
-const SAVED_NOTICE_MS = 15;
 
 /** Transaction origin of server-side edits (internal API). */
 export const SERVER_ORIGIN = Symbol('server');
@@ -21,13 +18,15 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
   /** Each socket and the awareness client ids it controls. */
-  readonly sockets = new Map<WebSocket, Set<number>>();
+  readonly sockets = new Map<RoomSocket, Set<number>>();
   /** Per-client clocks that are durably committed: what a client needs to know its edits are saved. */
-  readonly durable = new Map<number, number>();
+  readonly durable: StateVector = new Map();
   /** Server-side users of the room (internal API calls) that keep it loaded. */
   holds = 0;
-  private savedTimer: NodeJS.Timeout | null = null;
-  private lastSavedNotice = 0;
+  /** Updates applied since the room was created (not counting stored state): tells an unload it raced one. */
+  updates = 0;
+  /** How many stored updates the room was loaded from (0: a new sheet). */
+  loadedUpdates = 0;
   private readonly detachers: Array<() => void> = [];
   /**
    * The sync step 2 message for a client with nothing (a fresh browser opening the sheet), encoded once
@@ -37,7 +36,7 @@ export class Room {
 
   constructor(
     readonly sheetId: string,
-    private readonly appendToLog: (update: Uint8Array) => void,
+    private readonly parts: readonly RoomPart[] = [],
   ) {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null);
@@ -45,25 +44,23 @@ export class Room {
     this.awareness.on('update', this.onAwarenessUpdate);
   }
 
-  /** Applies stored state without relaying or logging it. */
-  load(updates: readonly Uint8Array[]): void {
+  /** Applies stored state without relaying or logging it, then runs the parts' afterLoad. */
+  load(updates: readonly Uint8Array[], durable?: StateVector): void {
     if (updates.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(updates as Uint8Array[]), LOAD_ORIGIN);
-    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) this.durable.set(client, clock);
-  }
-
-  onDispose(detach: () => void): void {
-    this.detachers.push(detach);
+    for (const [client, clock] of durable ?? this.stateVector()) this.durable.set(client, clock);
+    for (const part of this.parts) {
+      const detach = part.afterLoad?.(this);
+      if (detach) this.detachers.push(detach);
+    }
   }
 
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
     this.fullSyncMessage = null;
     if (origin === LOAD_ORIGIN) return;
-    this.appendToLog(update);
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    for (const socket of this.sockets.keys()) if (socket !== origin) send(socket, message);
+    this.updates++;
+    for (const part of this.parts) part.onUpdate?.(this, update, origin);
+    const message = encodeUpdate(update);
+    for (const socket of this.sockets.keys()) if (socket !== origin) socket.send(message);
   };
 
   private onAwarenessUpdate = (
@@ -71,36 +68,24 @@ export class Room {
     origin: unknown,
   ): void => {
     const changed = added.concat(updated, removed);
-    const controlled = this.sockets.get(origin as WebSocket);
+    const controlled = this.sockets.get(origin as RoomSocket);
     if (controlled) {
       for (const id of added) controlled.add(id);
       for (const id of removed) controlled.delete(id);
     }
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    const message = encoding.toUint8Array(encoder);
-    for (const socket of this.sockets.keys()) send(socket, message);
+    const message = encodeAwareness(this.awareness, changed);
+    for (const socket of this.sockets.keys()) socket.send(message);
   };
 
   /** Adds a socket: sends sync step 1, the durable state and the peers' awareness. */
-  addSocket(socket: WebSocket): void {
+  addSocket(socket: RoomSocket): void {
     this.sockets.set(socket, new Set());
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    send(socket, encoding.toUint8Array(encoder));
-    send(socket, this.savedMessage());
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      const awarenessEncoder = encoding.createEncoder();
-      encoding.writeVarUint(awarenessEncoder, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(awarenessEncoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, states));
-      send(socket, encoding.toUint8Array(awarenessEncoder));
-    }
+    socket.send(encodeSyncStep1(this.doc));
+    socket.send(encodeSaved(this.durable));
+    if (this.awareness.getStates().size > 0) socket.send(encodeAwareness(this.awareness));
   }
 
-  removeSocket(socket: WebSocket): void {
+  removeSocket(socket: RoomSocket): void {
     const controlled = this.sockets.get(socket);
     this.sockets.delete(socket);
     if (controlled && controlled.size > 0) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
@@ -110,88 +95,62 @@ export class Room {
    * Handles one message from a socket. Updates are decoded in full before they are applied, so a
    * malformed one throws and changes nothing.
    */
-  handleMessage(socket: WebSocket, data: Uint8Array): void {
-    const decoder = decoding.createDecoder(data);
-    const type = decoding.readVarUint(decoder);
-    if (type === MESSAGE_SYNC) {
-      const syncType = decoding.readVarUint(decoder);
-      if (syncType === syncProtocol.messageYjsSyncStep1) {
-        const stateVector = decoding.readVarUint8Array(decoder);
-        const empty = Y.decodeStateVector(stateVector).size === 0;
-        if (empty && this.fullSyncMessage) return send(socket, this.fullSyncMessage);
-        const encoder = encoding.createEncoder();
-        encoding.writeVarUint(encoder, MESSAGE_SYNC);
-        encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
-        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
-        const message = encoding.toUint8Array(encoder);
-        if (empty) this.fullSyncMessage = message;
-        send(socket, message);
-      } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
-        const update = decoding.readVarUint8Array(decoder);
-        // Decoded and checked against the schema in full before anything is applied.
-        const problem = checkUpdateShape(this.doc, update);
-        if (problem) throw new Error(`update refused: ${problem}`);
-        Y.applyUpdate(this.doc, update, socket);
-      } else {
-        throw new Error(`unknown sync message type ${syncType}`);
+  handleMessage(socket: RoomSocket, data: Uint8Array): void {
+    const message = decodeMessage(data);
+    switch (message.type) {
+      case 'sync-step-1': {
+        const empty = Y.decodeStateVector(message.stateVector).size === 0;
+        if (empty && this.fullSyncMessage) return socket.send(this.fullSyncMessage);
+        const reply = encodeSyncStep2(this.doc, message.stateVector);
+        if (empty) this.fullSyncMessage = reply;
+        return socket.send(reply);
       }
-    } else if (type === MESSAGE_AWARENESS) {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), socket);
-    } else if (type === 3) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-      encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
-      send(socket, encoding.toUint8Array(encoder));
-    } else {
-      throw new Error(`unknown message type ${type}`);
+      case 'update': {
+        // A viewer's document updates are dropped: never applied or relayed.
+        if (socket.identity.readOnly) return;
+        // Decoded and checked against the schema in full before anything is applied.
+        const problem = checkUpdateShape(this.doc, message.update);
+        if (problem) throw new Error(`update refused: ${problem}`);
+        return Y.applyUpdate(this.doc, message.update, socket);
+      }
+      case 'awareness':
+        return awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, socket);
+      case 'query-awareness':
+        return socket.send(encodeAwareness(this.awareness));
+      default:
+        throw new Error(`unexpected message ${message.type} from a client`);
     }
   }
 
   /** The document's state vector: taken when a log batch starts, it is what that commit makes durable. */
-  stateVector(): Map<number, number> {
+  stateVector(): StateVector {
     return Y.decodeStateVector(Y.encodeStateVector(this.doc));
   }
 
-  /**
-   * Records a committed state vector and tells the sockets, at most once per SAVED_NOTICE_MS so a busy
-   * room does not flood its clients with acknowledgements.
-   */
-  markDurable(committed: Map<number, number>): void {
+  /** Records a committed state vector and runs the parts' afterCommit (the save acknowledgement). */
+  markDurable(committed: StateVector): void {
     for (const [client, clock] of committed) if ((this.durable.get(client) ?? 0) < clock) this.durable.set(client, clock);
-    if (this.sockets.size === 0 || this.savedTimer) return;
-    const elapsed = Date.now() - this.lastSavedNotice;
-    const notify = () => {
-      this.savedTimer = null;
-      this.lastSavedNotice = Date.now();
-      const message = this.savedMessage();
-      for (const socket of this.sockets.keys()) send(socket, message);
-    };
-    if (elapsed >= SAVED_NOTICE_MS) notify();
-    else this.savedTimer = setTimeout(notify, SAVED_NOTICE_MS - elapsed);
+    for (const part of this.parts) part.afterCommit?.(this, committed);
   }
 
-  private savedMessage(): Uint8Array {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MESSAGE_SAVED);
-    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.durable));
-    return encoding.toUint8Array(encoder);
+  /** Sends a message to every socket of the room. */
+  broadcast(message: Uint8Array): void {
+    for (const socket of this.sockets.keys()) socket.send(message);
   }
 
   get idle(): boolean {
     return this.sockets.size === 0 && this.holds === 0;
   }
 
+  /** Runs the parts' flush for this room. */
+  async flushParts(): Promise<void> {
+    for (const part of this.parts) await part.flush?.(this);
+  }
+
   destroy(): void {
-    if (this.savedTimer) clearTimeout(this.savedTimer);
+    for (const part of this.parts) part.beforeUnload?.(this);
     for (const detach of this.detachers) detach();
     this.awareness.destroy();
     this.doc.destroy();
   }
-}
-
-function send(socket: WebSocket, message: Uint8Array): void {
-  if (socket.readyState !== socket.OPEN) return;
-  socket.send(message, (error) => {
-    if (error) socket.terminate();
-  });
 }

@@ -1,12 +1,17 @@
 // Loads rooms on demand (stored state first, before anyone syncs), keeps them while they have sockets
-// or server-side holds, and unloads them once idle and everything is flushed and compacted.
+// or server-side holds, and unloads them once idle and everything is flushed and compacted. Storage is
+// behind two interfaces (documentStore.ts, sheetStore.ts); everything else a room does is a part.
+import type { IncomingMessage } from 'node:http';
 import * as Y from 'yjs';
 import { initSheet } from '../lib/sheetDoc';
 import type { SheetMeta } from '../lib/schema';
+import type { DocumentStore } from './documentStore';
 import { logger } from './logger';
-import type { Materializer } from './materializer';
 import { Room, SERVER_ORIGIN } from './room';
-import type { UpdateLog } from './updateLog';
+import type { RoomPart } from './roomPart';
+import { saveAcknowledgement } from './saveAcknowledgement';
+import type { SheetStore } from './sheetStore';
+import type { Authorization } from './socketHandler';
 
 export interface RoomManagerOptions {
   /** How long an idle room stays loaded (a reconnecting client finds it warm). */
@@ -16,8 +21,8 @@ export interface RoomManagerOptions {
    * snapshot's size: encoding a big document's state blocks the event loop, so it is paid for rarely.
    */
   compactEvery?: number;
-  /** Attached to every loaded document (merge arbitration); returns a detach function. */
-  extensions?: Array<(room: Room) => () => void>;
+  /** Parts attached to every room after the built-in ones (merge arbitration, cluster streams). */
+  parts?: RoomPart[];
 }
 
 export class SheetNotFoundError extends Error {
@@ -26,23 +31,48 @@ export class SheetNotFoundError extends Error {
   }
 }
 
+interface SinceSnapshot {
+  updates: number;
+  bytes: number;
+  snapshotBytes: number;
+}
+
 export class RoomManager {
   private readonly rooms = new Map<string, Promise<Room>>();
   private readonly loaded = new Map<string, Room>();
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
-  private readonly sinceSnapshot = new Map<string, { updates: number; bytes: number; snapshotBytes: number }>();
+  private readonly sinceSnapshot = new Map<string, SinceSnapshot>();
+  private readonly parts: RoomPart[];
   /** Sheets whose materialized tables lag their stored log (found at start-up). */
   readonly needsRebuild = new Set<string>();
 
   constructor(
-    private readonly log: UpdateLog,
-    private readonly materializer: Materializer,
+    readonly documents: DocumentStore,
+    readonly sheets: SheetStore | null,
     readonly knownSheets: Set<string>,
     private readonly options: RoomManagerOptions = {},
-  ) {}
+  ) {
+    this.parts = [this.updateLogPart(), ...(sheets ? [this.materializerPart(sheets)] : []), saveAcknowledgement(), ...(options.parts ?? [])];
+    documents.watch({
+      stateAt: (sheetId) => this.loaded.get(sheetId)?.stateVector(),
+      committed: (sheetId, durable) => this.loaded.get(sheetId)?.markDurable(durable),
+    });
+  }
 
   get loadedRooms(): ReadonlyMap<string, Room> {
     return this.loaded;
+  }
+
+  /** Runs the parts' authenticate hooks: the first refusal wins. */
+  async authenticate(request: IncomingMessage, sheetId: string): Promise<Authorization> {
+    let allowed: Authorization = { ok: true, userId: null };
+    for (const part of this.parts) {
+      if (!part.authenticate) continue;
+      const result = await part.authenticate(request, sheetId);
+      if (!result.ok) return result;
+      allowed = result;
+    }
+    return allowed;
   }
 
   /** Creates a sheet's document with its template's columns, stored before this resolves. */
@@ -53,8 +83,8 @@ export class RoomManager {
     room.holds++;
     try {
       initSheet(room.doc, meta, SERVER_ORIGIN);
-      await this.log.flush();
-      await this.materializer.flush();
+      await this.documents.flush();
+      await room.flushParts();
     } finally {
       room.holds--;
       this.release(room);
@@ -88,21 +118,11 @@ export class RoomManager {
 
   private async load(sheetId: string): Promise<Room> {
     const started = performance.now();
-    const stored = await this.log.load(sheetId);
-    const since = { updates: stored.sinceSnapshot, bytes: stored.bytesSinceSnapshot, snapshotBytes: stored.snapshotBytes };
-    this.sinceSnapshot.set(sheetId, since);
-    const room = new Room(sheetId, (update) => {
-      this.log.append(sheetId, update);
-      since.updates += 1;
-      since.bytes += update.byteLength;
-      if (since.updates >= (this.options.compactEvery ?? 2000) && since.bytes >= since.snapshotBytes / 2) {
-        this.compact(room).catch((err) => logger.error({ err, sheetId }, 'compaction failed; the log keeps everything'));
-      }
-    });
-    room.load(stored.updates);
-    for (const extension of this.options.extensions ?? []) room.onDispose(extension(room));
-    const rebuild = stored.updates.length === 0 || this.needsRebuild.delete(sheetId);
-    this.materializer.track(sheetId, room.doc, () => this.log.lastSeq(sheetId), rebuild);
+    const stored = await this.documents.load(sheetId);
+    this.sinceSnapshot.set(sheetId, { updates: stored.sinceSnapshot, bytes: stored.bytesSinceSnapshot, snapshotBytes: stored.snapshotBytes });
+    const room = new Room(sheetId, this.parts);
+    room.loadedUpdates = stored.updates.length;
+    room.load(stored.updates, stored.durable);
     this.loaded.set(sheetId, room);
     logger.info({ sheetId, ms: Math.round(performance.now() - started), updates: stored.updates.length }, 'room loaded');
     return room;
@@ -126,24 +146,31 @@ export class RoomManager {
 
   private async compact(room: Room): Promise<void> {
     const since = this.sinceSnapshot.get(room.sheetId);
-    const seq = this.log.lastSeq(room.sheetId);
+    const seq = this.documents.lastSeq(room.sheetId);
     const state = Y.encodeStateAsUpdate(room.doc);
     if (since) Object.assign(since, { updates: 0, bytes: 0, snapshotBytes: state.byteLength });
-    await this.log.compact(room.sheetId, state, seq);
+    await this.documents.compact(room.sheetId, state, seq);
+  }
+
+  /** Flushes the room's log and parts and compacts, until no update raced the flush. */
+  private async settle(room: Room): Promise<void> {
+    for (;;) {
+      const seen = room.updates;
+      await this.documents.flush();
+      await room.flushParts();
+      if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
+      if (room.updates === seen || !room.idle) return;
+    }
   }
 
   private async unload(room: Room): Promise<void> {
     this.unloadTimers.delete(room.sheetId);
-    await this.log.flush();
-    await this.materializer.untrack(room.sheetId);
-    if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
-    if (!room.idle) {
-      // Someone came back while we flushed: keep the room and track it again.
-      this.materializer.track(room.sheetId, room.doc, () => this.log.lastSeq(room.sheetId), true);
-      return;
-    }
+    await this.settle(room);
+    // Someone came back while we flushed: keep the room.
+    if (!room.idle) return;
     this.rooms.delete(room.sheetId);
     this.loaded.delete(room.sheetId);
+    this.sinceSnapshot.delete(room.sheetId);
     room.destroy();
     logger.info({ sheetId: room.sheetId }, 'room unloaded');
   }
@@ -152,13 +179,41 @@ export class RoomManager {
   async closeAll(): Promise<void> {
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    await this.log.flush();
-    await this.materializer.flush();
+    await this.documents.flush();
+    await this.sheets?.flush();
     for (const room of this.loaded.values()) {
-      if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
+      await this.settle(room);
       room.destroy();
     }
     this.loaded.clear();
     this.rooms.clear();
+  }
+
+  /** The update log as a part: every update is appended to the document store; compaction when due. */
+  private updateLogPart(): RoomPart {
+    return {
+      onUpdate: (room, update) => {
+        this.documents.append(room.sheetId, update);
+        const since = this.sinceSnapshot.get(room.sheetId);
+        if (!since) return;
+        since.updates += 1;
+        since.bytes += update.byteLength;
+        if (since.updates >= (this.options.compactEvery ?? 2000) && since.bytes >= since.snapshotBytes / 2) {
+          this.compact(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'compaction failed; the log keeps everything'));
+        }
+      },
+    };
+  }
+
+  /** The materializer as a part: tracks a loaded document; a new or lagging sheet is rebuilt whole. */
+  private materializerPart(sheets: SheetStore): RoomPart {
+    return {
+      afterLoad: (room) => {
+        const rebuild = room.loadedUpdates === 0 || this.needsRebuild.delete(room.sheetId);
+        sheets.track(room.sheetId, room.doc, () => this.documents.lastSeq(room.sheetId), rebuild);
+        return () => sheets.detach(room.sheetId);
+      },
+      flush: () => sheets.flush(),
+    };
   }
 }

@@ -6,6 +6,7 @@ import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBI
 import { isSheetId } from '../lib/schema';
 import { logger } from './logger';
 import type { RoomManager } from './roomManager';
+import type { RoomSocket, SocketIdentity } from './roomSocket';
 
 export type Authorization = { ok: true; userId: string | null } | { ok: false; code: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN; reason: string };
 
@@ -22,7 +23,21 @@ export function sheetIdFromUrl(url: string | undefined): string | null {
   return isSheetId(id) ? id : null;
 }
 
-export async function handleSocket(socket: WebSocket, request: IncomingMessage, rooms: RoomManager, authorize: Authorize): Promise<void> {
+/** A `ws` socket as a room sees it. */
+export function roomSocket(socket: WebSocket, identity: SocketIdentity): RoomSocket {
+  return {
+    identity,
+    send(message) {
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(message, (error) => {
+        if (error) socket.terminate();
+      });
+    },
+    close: (code, reason) => socket.close(code, reason),
+  };
+}
+
+export async function handleSocket(socket: WebSocket, request: IncomingMessage, rooms: RoomManager, authorize: Authorize = allowEveryone): Promise<void> {
   socket.binaryType = 'nodebuffer';
   const queued: Uint8Array[] = [];
   let deliver: ((data: Uint8Array) => void) | null = null;
@@ -42,7 +57,8 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     socket.close(CLOSE_NO_SUCH_SHEET, 'no such sheet');
     return;
   }
-  const authorization = await authorize(request, sheetId);
+  let authorization = await authorize(request, sheetId);
+  if (authorization.ok) authorization = await rooms.authenticate(request, sheetId);
   if (!authorization.ok) {
     socket.close(authorization.code, authorization.reason);
     return;
@@ -60,6 +76,7 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     return;
   }
   const loadedRoom = room;
+  const peer = roomSocket(socket, { userId: authorization.userId });
   let alive = true;
   const pinger = setInterval(() => {
     if (!alive) {
@@ -72,13 +89,13 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
   socket.on('pong', () => (alive = true));
   socket.on('close', () => {
     clearInterval(pinger);
-    loadedRoom.removeSocket(socket);
+    loadedRoom.removeSocket(peer);
     rooms.release(loadedRoom);
   });
-  loadedRoom.addSocket(socket);
+  loadedRoom.addSocket(peer);
   deliver = (data) => {
     try {
-      loadedRoom.handleMessage(socket, data);
+      loadedRoom.handleMessage(peer, data);
     } catch (err) {
       logger.warn({ sheetId, err: (err as Error).message }, 'malformed message; closing socket');
       socket.close(CLOSE_BAD_MESSAGE, 'malformed message');

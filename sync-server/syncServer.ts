@@ -1,14 +1,16 @@
-// Composes the sync server: DuckDB, the update log, the materializer, rooms, the WebSocket endpoint and
-// the internal HTTP API, on one port.
+// Composes the sync server from its parts: the document store (DuckDB update log), the sheet store
+// (DuckDB materializer and reads), rooms with their parts, the WebSocket endpoint and the internal HTTP
+// API, on one port.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_MESSAGE_BYTES } from '../lib/protocol';
 import { openDatabase, type Database } from './database';
+import { DuckDBSheetStore } from './duckdbSheetStore';
 import { createInternalApi, type Route } from './internalApi';
 import { logger } from './logger';
-import { Materializer, type MaterializedChange } from './materializer';
-import type { Room } from './room';
+import type { Materializer } from './materializer';
+import type { RoomPart } from './roomPart';
 import { RoomManager } from './roomManager';
 import { allowEveryone, handleSocket, type Authorize } from './socketHandler';
 import { UpdateLog } from './updateLog';
@@ -22,13 +24,17 @@ export interface SyncServerOptions {
   maxMessageBytes?: number;
   idleUnloadMs?: number;
   materializeIntervalMs?: number;
-  extensions?: Array<(room: Room) => () => void>;
+  /** Parts attached to every room (merge arbitration, cluster streams). */
+  parts?: RoomPart[];
   routes?: (server: Omit<SyncServer, 'close' | 'url'>) => Route[];
 }
 
 export interface SyncServer {
   db: Database;
   log: UpdateLog;
+  /** The document store (the update log in DuckDB). */
+  documents: UpdateLog;
+  sheets: DuckDBSheetStore;
   materializer: Materializer;
   rooms: RoomManager;
   http: Server;
@@ -39,44 +45,54 @@ export interface SyncServer {
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const db = await openDatabase(options.databaseFile);
-  const listeners = new Set<(change: MaterializedChange) => void>();
-  const materializer = new Materializer(db.materializer, {
-    intervalMs: options.materializeIntervalMs,
-    onMaterialized: (change) => {
-      for (const listener of listeners) listener(change);
-    },
-  });
-  // eslint-disable-next-line prefer-const
-  let rooms: RoomManager;
-  const log = new UpdateLog(db.log, {
-    beforeCommit: (sheetId) => rooms?.loadedRooms.get(sheetId)?.stateVector(),
-    onCommitted: (batch) => {
-      if (batch.context instanceof Map) rooms?.loadedRooms.get(batch.sheetId)?.markDurable(batch.context);
-    },
-  });
-  const known = await db.read(async (c) => {
-    const reader = await c.runAndReadAll('SELECT id FROM sheets UNION SELECT DISTINCT sheet_id FROM doc_updates UNION SELECT sheet_id FROM doc_snapshots');
-    return new Set(reader.getRows().map((row) => String(row[0])));
-  });
-  rooms = new RoomManager(log, materializer, known, { idleUnloadMs: options.idleUnloadMs, extensions: options.extensions });
-  await rebuildLaggingSheets(db, log, rooms);
-  await materializer.refreshWorkspaceViews();
-  materializer.start();
+  const sheets = new DuckDBSheetStore(db, { intervalMs: options.materializeIntervalMs });
+  const log = new UpdateLog(db.log);
+  const rooms = new RoomManager(log, sheets, await sheets.known(), { idleUnloadMs: options.idleUnloadMs, parts: options.parts });
+  await rebuildLaggingSheets(log, sheets, rooms);
+  await sheets.materializer.refreshWorkspaceViews();
+  sheets.start();
 
-  const parts = { db, log, materializer, rooms };
+  const parts = { db, log, documents: log, sheets, materializer: sheets.materializer, rooms };
   const http = createServer();
   const api = createInternalApi({
     secret: options.secret,
-    db,
     rooms,
-    log,
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    documents: log,
+    sheets,
     routes: options.routes?.({ ...parts, http }),
   });
   http.on('request', (request, response) => void api(request, response));
+  const closeSockets = serveSockets(http, rooms, options);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const url = listeningUrl(http);
+  logger.info({ url }, 'sync server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    ...parts,
+    http,
+    url,
+    close() {
+      closing ??= (async () => {
+        closeSockets();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        sheets.stop();
+        await rooms.closeAll();
+        await db.close();
+        logger.info('sync server stopped; everything flushed');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Accepts y-websocket connections on the server's upgrade requests; returns what closes them all. */
+export function serveSockets(http: Server, rooms: RoomManager, options: { maxMessageBytes?: number; authorize?: Authorize }): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
   const authorize = options.authorize ?? allowEveryone;
   http.on('upgrade', (request, socket, head) => {
@@ -87,43 +103,19 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       }),
     );
   });
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = http.address() as AddressInfo;
-  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
-  logger.info({ url }, 'sync server listening');
-
-  let closing: Promise<void> | null = null;
-  return {
-    ...parts,
-    http,
-    url,
-    close() {
-      closing ??= (async () => {
-        for (const client of wss.clients) client.close(1001, 'server shutting down');
-        http.closeAllConnections();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
-        materializer.stop();
-        await rooms.closeAll();
-        await db.close();
-        logger.info('sync server stopped; everything flushed');
-      })();
-      return closing;
-    },
+  return () => {
+    for (const client of wss.clients) client.close(1001, 'server shutting down');
   };
 }
 
+export function listeningUrl(http: Server): string {
+  const address = http.address() as AddressInfo;
+  return `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
 /** After a crash the materialized tables may lag (or lead) the durable log: rebuild those sheets. */
-async function rebuildLaggingSheets(db: Database, log: UpdateLog, rooms: RoomManager): Promise<void> {
-  const stored = await log.storedSeqs();
-  const materialized = await db.read(async (c) => {
-    const reader = await c.runAndReadAll('SELECT id, materialized_seq FROM sheets');
-    return new Map(reader.getRows().map((row) => [String(row[0]), Number(row[1])]));
-  });
-  const lagging = [...stored].filter(([id, seq]) => materialized.get(id) !== seq).map(([id]) => id);
+async function rebuildLaggingSheets(log: UpdateLog, sheets: DuckDBSheetStore, rooms: RoomManager): Promise<void> {
+  const lagging = await sheets.lagging(await log.storedSeqs());
   for (const sheetId of lagging) {
     rooms.needsRebuild.add(sheetId);
     await rooms.withRoom(sheetId, () => undefined);

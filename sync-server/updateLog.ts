@@ -3,6 +3,8 @@
 import { BIGINT, BLOB, LIST, VARCHAR, blobValue, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import type { StateVector } from '../lib/protocol';
+import type { DocumentStore, DurabilityWatcher, StoredDocument } from './documentStore';
 import { logger } from './logger';
 
 interface PendingUpdate {
@@ -16,32 +18,21 @@ export interface CommittedBatch {
   /** Highest sequence number now durable for this sheet. */
   seq: number;
   updates: Uint8Array[];
-  /** What `beforeCommit` returned for this sheet when the batch was taken. */
-  context?: unknown;
+  /** The watcher's state of the sheet's document when the batch was taken: what the commit makes durable. */
+  state?: StateVector;
 }
 
-export interface StoredDocument {
-  updates: Uint8Array[];
-  lastSeq: number;
-  /** Updates appended since the last snapshot, and their bytes (drive compaction). */
-  sinceSnapshot: number;
-  bytesSinceSnapshot: number;
-  snapshotBytes: number;
-}
+export type { StoredDocument };
 
 export interface UpdateLogOptions {
-  /**
-   * Called when a batch is taken, once per sheet in it, while the sheet's document holds exactly the
-   * updates in the log so far (updates are appended as they are applied): a room records its state vector.
-   */
-  beforeCommit?: (sheetId: string) => unknown;
   /** Called after each group commit, once per sheet in the batch. */
   onCommitted?: (batch: CommittedBatch) => void;
   /** Upper bound on waiting to gather a batch; commits start at once when idle. */
   maxBatchDelayMs?: number;
 }
 
-export class UpdateLog {
+export class UpdateLog implements DocumentStore {
+  private watcher: DurabilityWatcher | null = null;
   private pending: PendingUpdate[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
@@ -54,6 +45,10 @@ export class UpdateLog {
     private readonly connection: DuckDBConnection,
     private readonly options: UpdateLogOptions = {},
   ) {}
+
+  watch(watcher: DurabilityWatcher): void {
+    this.watcher = watcher;
+  }
 
   /** Reads a sheet's snapshot and the log after it, in order. */
   async load(sheetId: string): Promise<StoredDocument> {
@@ -189,7 +184,7 @@ export class UpdateLog {
         bySheet.set(update.sheetId, entry);
       }
       const entries = [...bySheet.values()];
-      for (const entry of entries) entry.context = this.options.beforeCommit?.(entry.sheetId);
+      for (const entry of entries) entry.state = this.watcher?.stateAt(entry.sheetId);
       try {
         // One row per sheet per batch (its updates framed together) and one INSERT per batch: the whole
         // batch becomes durable in one commit. A bound statement, not the appender, whose commit would
@@ -211,7 +206,10 @@ export class UpdateLog {
       this.stats.updates += batch.length;
       this.stats.batches += 1;
       for (const update of batch) this.stats.bytes += update.data.byteLength;
-      for (const entry of bySheet.values()) this.options.onCommitted?.(entry);
+      for (const entry of entries) {
+        this.options.onCommitted?.(entry);
+        if (entry.state) this.watcher?.committed(entry.sheetId, entry.state);
+      }
     });
   }
 }

@@ -1,7 +1,6 @@
 // Browser-only: one open sheet. Owns the Y.Doc, its IndexedDB copy, the y-websocket connection (the stock
 // client, which reconnects with backoff), the undo manager (local origin only), the HLC, presence, the
 // honest save status, and a zustand store with the windowed grid view the page renders.
-import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
@@ -10,7 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { retainConcurrentCellValues } from '../cellRetention';
 import { observeRemoteClock } from '../clockObserver';
 import { HybridLogicalClock } from '../hlc';
-import { MESSAGE_SAVED } from '../protocol';
+import { MESSAGE_SAVED, readSaved } from '../protocol';
 import type { SheetMeta } from '../schema';
 import {
   adjustmentsArray,
@@ -249,7 +248,7 @@ export class SheetConnection {
       installQuietSync(provider, (update) => this.persistence?._storeUpdate(update, provider));
       this.awareness = provider.awareness;
       provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
-        const stateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+        const stateVector = readSaved(decoder);
         this.lastSaved = stateVector;
         this.pending.acknowledge(stateVector);
       };

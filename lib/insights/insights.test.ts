@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InsightError, runInsight, type InsightRow } from '../../sync-server/insightRunner';
-import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../node/insightTables';
+import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../../testing/insightTables';
 import { INSIGHT_NAMES } from './index';
 import { localDate } from './params';
 import { seededRandom as mulberry32 } from '../demoWorkbook';

@@ -1,9 +1,8 @@
 // A stock y-websocket client in Node (the `ws` polyfill), as any third-party program would connect.
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { MESSAGE_SAVED } from '../../lib/protocol';
+import { coversOwnEdits, MESSAGE_SAVED, readSaved } from '../../lib/protocol';
 import { waitFor } from './syncServerProcess';
 
 export interface StockClient {
@@ -29,7 +28,7 @@ export function connectStockClient(wsUrl: string, sheetId: string, options: { co
   const saved = new Map<number, number>();
   // Cellar's save acknowledgement; a stock client without this handler logs and ignores it.
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
-    for (const [client, clock] of Y.decodeStateVector(decoding.readVarUint8Array(decoder))) saved.set(client, clock);
+    for (const [client, clock] of readSaved(decoder)) saved.set(client, clock);
   };
   return {
     doc,
@@ -37,7 +36,7 @@ export function connectStockClient(wsUrl: string, sheetId: string, options: { co
     saved,
     synced: () => waitFor(() => provider.synced, { timeoutMs: 10_000, what: 'sync' }).then(() => undefined),
     savedOwnEdits: () =>
-      waitFor(() => (saved.get(doc.clientID) ?? 0) >= (Y.decodeStateVector(Y.encodeStateVector(doc)).get(doc.clientID) ?? 0), {
+      waitFor(() => coversOwnEdits(saved, doc), {
         timeoutMs: 10_000,
         what: 'the save acknowledgement',
       }).then(() => undefined),

@@ -3,11 +3,11 @@
 // client, as the y-websocket relay sends them, but are delivered in whatever order (and as often) a test
 // asks. Wall clocks are one shared "now" plus a per-replica skew, so clock skew is reproducible.
 import * as Y from 'yjs';
-import { attachCellArbiter, type CellArbiterOptions } from './cellArbiter';
-import { retainConcurrentCellValues } from './cellRetention';
-import { observeRemoteClock } from './clockObserver';
-import { HybridLogicalClock } from './hlc';
-import { adjustmentsArray, conflictsArray, initSheet, insertColumn, insertRows, rowsMap, type Editor } from './sheetDoc';
+import { attachCellArbiter, type CellArbiterOptions } from '../lib/cellArbiter';
+import { retainConcurrentCellValues } from '../lib/cellRetention';
+import { observeRemoteClock } from '../lib/clockObserver';
+import { HybridLogicalClock } from '../lib/hlc';
+import { adjustmentsArray, conflictsArray, initSheet, insertColumn, insertRows, rowsMap, type Editor } from '../lib/sheetDoc';
 
 export type Endpoint = 'hub' | number;
 

@@ -8,13 +8,13 @@
 //   3. adjustments are all there exactly once and a stock cell is its set plus the adjustments after it;
 //   4. conflict records are deduplicated and the kept value is the later one.
 import fc from 'fast-check';
-import { pruneStaleAdjustments } from './adjustmentPruning';
-import { conflictKey } from './cellArbiter';
-import { cellKey } from './cellResolution';
-import { readConflicts, resolveConflict } from './conflicts';
-import { compareStamps } from './hlc';
+import { pruneStaleAdjustments } from '../lib/adjustmentPruning';
+import { conflictKey } from '../lib/cellArbiter';
+import { cellKey } from '../lib/cellResolution';
+import { readConflicts, resolveConflict } from '../lib/conflicts';
+import { compareStamps } from '../lib/hlc';
 import { stockSheetNetwork, type ClientReplica, type MergeNetwork, type Replica, type StockSheet } from './mergeSimulation';
-import type { Adjustment, Cell, CellValue } from './schema';
+import type { Adjustment, Cell, CellValue } from '../lib/schema';
 import {
   adjustCell,
   adjustmentsArray,
@@ -30,7 +30,7 @@ import {
   rowsMap,
   setCell,
   SheetError,
-} from './sheetDoc';
+} from '../lib/sheetDoc';
 
 export type MergeOp =
   | { kind: 'set'; client: number; row: number; col: number; value: number }

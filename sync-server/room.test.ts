@@ -1,0 +1,100 @@
+// Unit tests of a room with in-memory sockets: relaying, viewers, malformed input, awareness, parts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from '../lib/protocol';
+import { Room } from './room';
+import type { RoomPart } from './roomPart';
+import { fakeSocket } from './testing/fakeSocket';
+
+function clientUpdate(write: (doc: Y.Doc) => void): Uint8Array {
+  const doc = new Y.Doc();
+  write(doc);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+test('a joining socket gets sync step 1 and the durable state; its sync step 1 is answered with what it lacks', () => {
+  const room = new Room('s1');
+  room.load([clientUpdate((doc) => doc.getMap('meta').set('title', 'T'))]);
+  const socket = fakeSocket();
+  room.addSocket(socket);
+  assert.deepEqual(
+    socket.received.map((m) => m.type),
+    ['sync-step-1', 'saved'],
+  );
+  room.handleMessage(socket, encodeSyncStep1(new Y.Doc()));
+  const reply = socket.received.at(-1)!;
+  assert.equal(reply.type, 'update');
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, (reply as { update: Uint8Array }).update);
+  assert.equal(copy.getMap('meta').get('title'), 'T');
+  room.destroy();
+});
+
+test('an update is relayed to the other sockets, not back to its sender, and reaches every part', () => {
+  const seen: unknown[] = [];
+  const part: RoomPart = { onUpdate: (_room, _update, origin) => seen.push(origin) };
+  const room = new Room('s1', [part]);
+  room.load([]);
+  const a = fakeSocket();
+  const b = fakeSocket();
+  room.addSocket(a);
+  room.addSocket(b);
+  const before = { a: a.received.length, b: b.received.length };
+  room.handleMessage(a, encodeUpdate(clientUpdate((doc) => doc.getMap('meta').set('title', 'x'))));
+  assert.equal(a.received.length, before.a);
+  assert.equal(b.received.length, before.b + 1);
+  assert.equal(room.doc.getMap('meta').get('title'), 'x');
+  assert.deepEqual(seen, [a]);
+  room.destroy();
+});
+
+test("a viewer's document updates are dropped; a malformed message throws and changes nothing", () => {
+  const room = new Room('s1');
+  room.load([]);
+  const viewer = fakeSocket({ userId: 'v', readOnly: true });
+  const other = fakeSocket();
+  room.addSocket(viewer);
+  room.addSocket(other);
+  const count = other.received.length;
+  room.handleMessage(viewer, encodeUpdate(clientUpdate((doc) => doc.getMap('meta').set('title', 'x'))));
+  assert.equal(room.doc.getMap('meta').get('title'), undefined);
+  assert.equal(other.received.length, count);
+  assert.throws(() => room.handleMessage(other, new Uint8Array([0, 2, 200])));
+  assert.throws(() => room.handleMessage(other, new Uint8Array([42])));
+  assert.throws(() => room.handleMessage(other, encodeUpdate(clientUpdate((doc) => doc.getMap('nonsense').set('a', 1)))), /refused/);
+  assert.equal(room.doc.share.has('nonsense'), false);
+  room.destroy();
+});
+
+test('awareness is relayed to every socket and removed when its socket leaves', () => {
+  const room = new Room('s1');
+  room.load([]);
+  const a = fakeSocket();
+  const b = fakeSocket();
+  room.addSocket(a);
+  room.addSocket(b);
+  const peer = new awarenessProtocol.Awareness(new Y.Doc());
+  peer.setLocalState({ user: 'a' });
+  room.handleMessage(a, encodeAwarenessUpdate(awarenessProtocol.encodeAwarenessUpdate(peer, [peer.clientID])));
+  assert.deepEqual(room.awareness.getStates().get(peer.clientID), { user: 'a' });
+  assert.equal(b.received.at(-1)!.type, 'awareness');
+  room.removeSocket(a);
+  assert.equal(room.awareness.getStates().has(peer.clientID), false);
+  peer.destroy();
+  room.destroy();
+});
+
+test('markDurable raises the durable state vector and runs afterCommit; destroy runs the detachers', () => {
+  const commits: number[] = [];
+  let detached = false;
+  const room = new Room('s1', [{ afterCommit: (_room, durable) => commits.push(durable.get(7) ?? 0), afterLoad: () => () => (detached = true) }]);
+  room.load([]);
+  room.markDurable(new Map([[7, 3]]));
+  room.markDurable(new Map([[7, 2]]));
+  assert.equal(room.durable.get(7), 3, 'never lowered');
+  assert.deepEqual(commits, [3, 2]);
+  room.destroy();
+  assert.ok(detached);
+});

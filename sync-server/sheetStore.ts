@@ -1,0 +1,53 @@
+// Where the merged state of sheets is kept for reading: materialized from the live documents, read
+// back whole, with each cell's history. The DuckDB implementation is duckdbSheetStore.ts; the
+// in-memory one (memorySheetStore.ts) serves fast unit tests.
+import type * as Y from 'yjs';
+import type { MaterializedChange } from './materializer';
+
+export interface SheetSummary {
+  id: string;
+  title: string;
+  template: string;
+  rowCount: number;
+  columnCount: number;
+  updatedAt: string;
+  createdAt: string;
+}
+
+export interface MaterializedSheet {
+  id: string;
+  title: string;
+  template: string;
+  updatedAt: string;
+  columns: Array<{ id: string; name: string; type: string }>;
+  rows: Array<{ id: string; values: Record<string, unknown> }>;
+}
+
+export interface CellHistory {
+  sheetId: string;
+  row: string;
+  col: string;
+  changes: Array<{ value: unknown; t: number | null; by: unknown; recordedAt: string }>;
+  conflicts: Array<{ kept: unknown; lost: unknown; recordedAt: string }>;
+}
+
+export interface SheetStore {
+  /** Every sheet stored so far (materialized or with a stored document). */
+  known(): Promise<Set<string>>;
+  /** Sheets whose materialized state lags (or leads) their stored log: they are rebuilt when loaded. */
+  lagging(storedSeqs: Map<string, number>): Promise<string[]>;
+  /** Starts materializing a loaded document. `rebuild` rewrites the sheet from the document. */
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean): void;
+  /** Stops materializing (call after flush). */
+  detach(sheetId: string): void;
+  /** Writes every tracked sheet's pending changes. */
+  flush(): Promise<void>;
+  list(): Promise<{ sheets: SheetSummary[] }>;
+  /** The materialized sheet; null when there is none. */
+  read(sheetId: string): Promise<MaterializedSheet | null>;
+  history(sheetId: string, row: string, col: string): Promise<CellHistory>;
+  /** Subscribes to materialized changes (the change feed); returns an unsubscribe function. */
+  subscribe(listener: (change: MaterializedChange) => void): () => void;
+  start(): void;
+  stop(): void;
+}
