@@ -141,3 +141,53 @@ test('/favicon.ico is served', async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toMatch(/icon/);
 });
+
+const headerWidth = (page: Page, name: string) =>
+  page.locator('.Spreadsheet__table tr:first-child th', { has: page.locator('.col-name', { hasText: new RegExp(`^${name}$`) }) }).evaluate((th) => Math.round(th.getBoundingClientRect().width));
+
+test('a widened column keeps its width after reload and in another browser; double-click fits', async ({ browser, request }) => {
+  const sheet = await createSheet(request, 'Widths', 'products', rows);
+  const first = await browser.newContext();
+  const second = await browser.newContext();
+  const p1 = await first.newPage();
+  const p2 = await second.newPage();
+  await openSheet(p1, sheet.id);
+  await openSheet(p2, sheet.id);
+  const before = await headerWidth(p1, 'name');
+  const handle = p1.getByRole('separator', { name: 'Resize column name' });
+  const box = (await handle.boundingBox())!;
+  await p1.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await p1.mouse.down();
+  await p1.mouse.move(box.x + 80, box.y + box.height / 2, { steps: 4 });
+  await p1.mouse.move(box.x + 150, box.y + box.height / 2, { steps: 4 });
+  await p1.mouse.up();
+  await expect.poll(() => headerWidth(p1, 'name')).toBeGreaterThanOrEqual(before + 140);
+  const widened = await headerWidth(p1, 'name');
+  await expect.poll(() => headerWidth(p2, 'name')).toBe(widened);
+  await p1.reload();
+  await expect(p1.getByTestId('save-status')).toHaveText('All changes saved');
+  await expect.poll(() => headerWidth(p1, 'name')).toBe(widened);
+  // Cells follow their header.
+  expect(await cell(p1, 0, 1).evaluate((td) => Math.round(td.getBoundingClientRect().width))).toBe(widened);
+
+  // Double-click fits the content: "sku" holds short codes, so it narrows.
+  await p1.getByRole('separator', { name: 'Resize column sku' }).dblclick();
+  await expect.poll(() => headerWidth(p1, 'sku')).toBeLessThan(before);
+  await expect.poll(() => headerWidth(p2, 'sku')).toBeLessThan(before);
+  await first.close();
+  await second.close();
+});
+
+test('frozen first column stays at the left edge while scrolling right', async ({ page, request }) => {
+  await page.setViewportSize({ width: 700, height: 600 });
+  const sheet = await createSheet(request, 'Freeze', 'products', rows);
+  await openSheet(page, sheet.id);
+  await page.getByRole('button', { name: 'Column sku options' }).click();
+  await page.getByRole('menuitem', { name: 'Freeze this column' }).click();
+  await page.getByTestId('grid-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  const scroller = await page.getByTestId('grid-scroll').boundingBox();
+  const sku = await cell(page, 0, 0).boundingBox();
+  expect(sku!.x).toBeLessThan(scroller!.x + 80);
+  await expect(cell(page, 0, 0)).toHaveText('A-1');
+  await expect(cell(page, 0, 0)).toBeInViewport();
+});

@@ -15,6 +15,10 @@ export interface ColumnMenuProps {
   onClose: () => void;
   onSort: (dir: SortDirection | null) => void;
   onFilter: () => void;
+  /** Columns frozen now, and this column's place (1-based). */
+  frozen: number;
+  position: number;
+  onFreeze: (count: number) => void;
   onRename: (name: string) => void;
   onRetype: (type: ColumnType) => void;
   onDelete: () => void;
@@ -47,7 +51,10 @@ export default function ColumnMenu(props: ColumnMenuProps) {
         <button type="button" role="menuitem" onClick={props.onFilter} aria-pressed={props.filtered}>
           Filter…
         </button>
-        <p className="column-menu-note">Sorting and filtering change only this page’s view.</p>
+        <button type="button" role="menuitem" onClick={() => props.onFreeze(props.frozen === props.position ? 0 : props.position)}>
+          {props.frozen === props.position ? 'Unfreeze columns' : props.position === 1 ? 'Freeze this column' : `Freeze columns 1–${props.position}`}
+        </button>
+        <p className="column-menu-note">Sorting, filtering and freezing change only this page’s view.</p>
       </div>
       <form
         onSubmit={(e) => {

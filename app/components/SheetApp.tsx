@@ -66,6 +66,7 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
   const [view, setView] = useSheetView(conn);
   const viewActive = !isEmptyView(view);
   const [filterColumn, setFilterColumn] = useState<string | null>(null);
+  const [frozen, setFrozen] = useFrozenColumns(conn.sheetId);
   const user = useStore(store, (s) => s.user);
   const lowStock = useStore(store, (s) => s.lowStock);
 
@@ -287,7 +288,7 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
 
       <main className={`sheet-main${isProducts ? ' with-panel' : ''}`}>
         {loaded || columns.length > 0 ? (
-          <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} openFind={openFind} handle={grid} />
+          <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} openFind={openFind} handle={grid} frozen={frozen} />
         ) : (
           <div className="sheet-loading">{status.state === 'refused' ? status.label : 'Loading sheet…'}</div>
         )}
@@ -309,6 +310,12 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
           }}
           onFilter={() => {
             setFilterColumn(menuColumn.id);
+            setColumnMenu(null);
+          }}
+          frozen={frozen}
+          position={columnMenu + 1}
+          onFreeze={(count) => {
+            setFrozen(count);
             setColumnMenu(null);
           }}
           onClose={() => setColumnMenu(null)}
@@ -409,6 +416,29 @@ function LowStockPanel({ items }: { items: ReturnType<SheetConnection['store']['
       {items && items.length > 200 && <p className="panel-note">and {items.length - 200} more</p>}
     </aside>
   );
+}
+
+/** Frozen columns are this browser's choice for a sheet (kept in localStorage), like its view. */
+function useFrozenColumns(sheetId: string): [number, (count: number) => void] {
+  const key = `cellar-frozen-${sheetId}`;
+  const [frozen, setFrozenState] = useState(0);
+  useEffect(() => {
+    const stored = Number(localStorage.getItem(key) ?? 0);
+    if (Number.isInteger(stored) && stored > 0 && stored <= 20) setFrozenState(stored);
+  }, [key]);
+  const setFrozen = useCallback(
+    (count: number) => {
+      setFrozenState(count);
+      try {
+        if (count > 0) localStorage.setItem(key, String(count));
+        else localStorage.removeItem(key);
+      } catch {
+        // private mode: this page only
+      }
+    },
+    [key],
+  );
+  return [frozen, setFrozen];
 }
 
 const TABS_CACHE = 'cellar-sheet-list';

@@ -8,11 +8,13 @@ import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, 
 import Spreadsheet, { createFormulaParser, type Mode, type Point, type Selection, type SpreadsheetRef } from 'react-spreadsheet';
 import { useStore } from 'zustand';
 import { applyPaste, parseTsv, planPaste, planTypedEdits, toTsv } from '@/lib/client/edits';
+import { columnOffsets, fittedWidth, visibleColumns } from '@/lib/client/columnGeometry';
 import { planClearRange, planFillDown, planFillText } from '@/lib/client/rangeEdits';
 import type { GridWindow } from '@/lib/client/gridModel';
 import type { Peer, SheetConnection } from '@/lib/client/sheetConnection';
-import { applyCellUpdates, SheetError, type CellUpdate } from '@/lib/sheetDoc';
-import { CellEditor, CellViewer, ColumnHeader, GridContext, type GridContextValue } from './cells';
+import { COLUMN_WIDTH_MAX, COLUMN_WIDTH_MIN } from '@/lib/schema';
+import { applyCellUpdates, setColumnWidth, SheetError, type CellUpdate } from '@/lib/sheetDoc';
+import { CellEditor, CellViewer, ColumnHeader, displayValue, GridContext, GridTable, type GridContextValue } from './cells';
 import type { ActiveCell, GridSelection } from './gridTypes';
 import { useGridKeyboard } from './useGridKeyboard';
 
@@ -32,12 +34,15 @@ interface Props {
   openColumnMenu: (colIdx: number) => void;
   openFind?: () => void;
   handle?: Ref<GridHandle>;
+  /** The first `frozen` columns stay at the left edge (this browser's choice). */
+  frozen?: number;
 }
 
 const DEFAULT_ROW_HEIGHT = 28;
-/** Column pitch and row-label width before the first measurement (sheet.css sets the real ones). */
-const DEFAULT_COL_WIDTH = 128;
+/** Row-label width before the first measurement (sheet.css sets the real one). */
 const DEFAULT_LABEL_WIDTH = 56;
+/** Fit-to-content never makes a column wider than this. */
+const FIT_MAX = 600;
 
 // Cellar cells hold typed values, not formulas. react-spreadsheet builds a formula parser for every
 // data change (twice); one shared parser over no data keeps a remote edit's repaint cheap.
@@ -53,7 +58,7 @@ const WINDOW_STEP = 4;
 /** Columns kept left and right of the visible ones. */
 const COL_OVERSCAN = 1;
 
-export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu, openFind, handle }: Props) {
+export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu, openFind, handle, frozen = 0 }: Props) {
   const store = conn.store;
   const data = useStore(store, (s) => s.data);
   const rowLabels = useStore(store, (s) => s.rowLabels);
@@ -71,7 +76,11 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   const sheetRef = useRef<SpreadsheetRef>(null);
   const [rowHeight, setRowHeight] = useState(DEFAULT_ROW_HEIGHT);
   const [headerHeight, setHeaderHeight] = useState(DEFAULT_ROW_HEIGHT);
-  const [colWidth, setColWidth] = useState(DEFAULT_COL_WIDTH);
+  /** Widths being dragged (not yet written to the document). */
+  const [dragWidths, setDragWidths] = useState<ReadonlyMap<string, number>>(() => new Map());
+  const offsets = useMemo(() => columnOffsets(columns, dragWidths), [columns, dragWidths]);
+  const frozenCount = Math.min(frozen, columns.length);
+  const frozenWidth = offsets[frozenCount] ?? 0;
   const [labelWidth, setLabelWidth] = useState(DEFAULT_LABEL_WIDTH);
   /** The window has been sized to the scroll container: only then is the table rendered. */
   const [sized, setSized] = useState(false);
@@ -120,6 +129,40 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
         return write(conn, plan.updates) ?? true;
       },
       notify,
+      widths: windowColumns.map((c) => dragWidths.get(c.id) ?? offsets[conn.model.indexOfColumn(c.id) + 1] - offsets[conn.model.indexOfColumn(c.id)]),
+      labelWidth,
+      resizeColumn: (colId: string, width: number, commit: boolean) => {
+        const clamped = Math.round(Math.min(COLUMN_WIDTH_MAX, Math.max(COLUMN_WIDTH_MIN, width)));
+        if (!commit) return setDragWidths((prev) => new Map(prev).set(colId, clamped));
+        setDragWidths((prev) => {
+          const next = new Map(prev);
+          next.delete(colId);
+          return next;
+        });
+        try {
+          setColumnWidth(conn.doc, colId, clamped, conn.origin);
+        } catch (error) {
+          notify(error instanceof Error ? error.message : String(error), 'error');
+        }
+      },
+      fitColumn: (colId: string) => {
+        const column = conn.model.columns.find((c) => c.id === colId);
+        const probe = scrollRef.current?.querySelector('.cv');
+        if (!column) return;
+        const canvas = document.createElement('canvas').getContext('2d');
+        if (!canvas) return;
+        canvas.font = probe ? getComputedStyle(probe).font : '13.6px system-ui';
+        const texts = function* () {
+          for (const rowId of conn.model.rowIds) yield displayValue(conn.model.valueAt(rowId, colId), column.type);
+        };
+        const cells = fittedWidth(texts(), (t) => canvas.measureText(t).width, 18, COLUMN_WIDTH_MIN, FIT_MAX);
+        const header = canvas.measureText(column.name).width + canvas.measureText(column.type).width + 48;
+        try {
+          setColumnWidth(conn.doc, colId, Math.min(FIT_MAX, Math.max(cells, header)), conn.origin);
+        } catch (error) {
+          notify(error instanceof Error ? error.message : String(error), 'error');
+        }
+      },
       consumeTypedStart: () => {
         const typed = typedStart.current;
         typedStart.current = false;
@@ -127,7 +170,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       },
       openColumnMenu: (col: number) => openColumnMenu(colStartRef.current + col),
     }),
-    [conn, windowColumns, commitText, notify, openColumnMenu],
+    [conn, windowColumns, commitText, notify, openColumnMenu, dragWidths, offsets, labelWidth],
   );
 
   // ---- geometry: measure real row and column sizes after each render that can change them ----
@@ -153,10 +196,8 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
     });
     setColGeometry((prev) => (sameGeometry(prev, geometry) ? prev : geometry));
     if (geometry.length > 0 && geometry[0].left > 0 && Math.abs(geometry[0].left - labelWidth) > 0.5) setLabelWidth(geometry[0].left);
-    const pitch = geometry.length > 1 ? geometry[1].left - geometry[0].left : geometry[0]?.width;
-    if (pitch && pitch > 0 && Math.abs(pitch - colWidth) > 0.5) setColWidth(pitch);
     // Layout reads force a reflow: only when the shape can change, not on every cell edit.
-  }, [data.length, windowColumns, headerHeight, rowHeight, colWidth, labelWidth]);
+  }, [data.length, windowColumns, headerHeight, rowHeight, labelWidth, offsets]);
 
   // ---- windowing: rows and columns around the viewport ----
   const desiredWindow = useCallback((): GridWindow | null => {
@@ -165,16 +206,12 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
     const first = Math.max(0, Math.floor((el.scrollTop - headerHeight) / rowHeight));
     const rowStart = Math.max(0, Math.floor((first - OVERSCAN_ABOVE) / WINDOW_STEP) * WINDOW_STEP);
     const visibleRows = Math.ceil(Math.max(rowHeight, el.clientHeight - headerHeight) / rowHeight) + 1;
-    const firstCol = Math.max(0, Math.floor(el.scrollLeft / colWidth));
-    const visibleCols = Math.ceil(Math.max(colWidth, el.clientWidth - labelWidth) / colWidth) + 1;
-    return {
-      rowStart,
-      // Fixed for a given viewport, whatever the scroll position inside a step.
-      rowCount: OVERSCAN_ABOVE + WINDOW_STEP + visibleRows + OVERSCAN_BELOW,
-      colStart: Math.max(0, firstCol - COL_OVERSCAN),
-      colCount: visibleCols + 2 * COL_OVERSCAN,
-    };
-  }, [headerHeight, rowHeight, colWidth, labelWidth]);
+    const rowCount = OVERSCAN_ABOVE + WINDOW_STEP + visibleRows + OVERSCAN_BELOW; // fixed for a viewport
+    // Frozen columns must always be rendered (they stick to the left edge): the window then holds every column.
+    if (frozenCount > 0) return { rowStart, rowCount, colStart: 0, colCount: Infinity };
+    const cols = visibleColumns(offsets, el.scrollLeft, el.clientWidth - labelWidth);
+    return { rowStart, rowCount, colStart: Math.max(0, cols.first - COL_OVERSCAN), colCount: cols.last - cols.first + 1 + 2 * COL_OVERSCAN };
+  }, [headerHeight, rowHeight, labelWidth, offsets, frozenCount]);
 
   const applyWindow = useCallback(() => {
     const next = desiredWindow();
@@ -236,12 +273,15 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       const visibleBottom = el.scrollTop + el.clientHeight;
       if (top < visibleTop) el.scrollTop = top - headerHeight;
       else if (top + rowHeight > visibleBottom) el.scrollTop = top + rowHeight - el.clientHeight;
-      // Horizontally: the row labels cover the left edge.
-      const left = labelWidth + absCol * colWidth;
-      if (left < el.scrollLeft + labelWidth) el.scrollLeft = left - labelWidth;
-      else if (left + colWidth > el.scrollLeft + el.clientWidth) el.scrollLeft = left + colWidth - el.clientWidth;
+      // Horizontally: the row labels (and frozen columns) cover the left edge.
+      if (absCol < frozenCount) return;
+      const cover = labelWidth + frozenWidth;
+      const left = labelWidth + offsets[absCol];
+      const width = offsets[absCol + 1] - offsets[absCol];
+      if (left < el.scrollLeft + cover) el.scrollLeft = left - cover;
+      else if (left + width > el.scrollLeft + el.clientWidth) el.scrollLeft = left + width - el.clientWidth;
     },
-    [headerHeight, rowHeight, labelWidth, colWidth],
+    [headerHeight, rowHeight, labelWidth, offsets, frozenCount, frozenWidth],
   );
 
   const onActivate = useCallback(
@@ -429,15 +469,16 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   }, [conn, notify, selectedRange, clearSelection]);
 
   const totalHeight = headerHeight + rowCount * rowHeight;
-  const totalWidth = labelWidth + columns.length * colWidth;
+  const totalWidth = labelWidth + offsets[columns.length];
   const top = windowStart * rowHeight;
-  const left = colStart * colWidth;
+  const left = offsets[colStart] ?? 0;
 
   return (
     <GridContext.Provider value={gridContext}>
       <div className="grid-scroll" ref={scrollRef} onScroll={onScroll} data-testid="grid-scroll">
         <div className="grid-spacer" style={{ height: totalHeight, width: totalWidth }}>
-          <div className="grid-window" ref={tableWrapRef} style={{ top, left, '--col-w': `${DEFAULT_COL_WIDTH}px` } as CSSProperties}>
+          {frozenCount > 0 && <style>{frozenCss(frozenCount, offsets, labelWidth)}</style>}
+          <div className={`grid-window${frozenCount > 0 ? ' grid-frozen' : ''}`} ref={tableWrapRef} style={{ top, left } as CSSProperties}>
             {sized && windowColumns.length > 0 && (
               <Spreadsheet
                 ref={sheetRef}
@@ -448,6 +489,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
                 DataViewer={CellViewer}
                 DataEditor={CellEditor}
                 ColumnIndicator={ColumnHeader}
+                Table={GridTable}
                 onActivate={onActivate}
                 onSelect={onSelect}
                 onModeChange={onModeChange}
@@ -526,6 +568,18 @@ export function write(conn: SheetConnection, updates: CellUpdate[]): string | nu
   } catch (error) {
     return error instanceof SheetError || error instanceof Error ? error.message : String(error);
   }
+}
+
+/** Frozen columns stick to the left edge after the row labels (td/th n+1: the row label is the first cell). */
+function frozenCss(count: number, offsets: readonly number[], labelWidth: number): string {
+  const rules: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const nth = i + 2;
+    rules.push(`.grid-frozen .Spreadsheet__table tr > :nth-child(${nth}) { position: sticky; left: ${labelWidth + offsets[i]}px; z-index: 2; background: #fff; }`);
+    rules.push(`.grid-frozen .Spreadsheet__table tr:first-child > :nth-child(${nth}) { z-index: 4; background: #f1f1ee; }`);
+  }
+  rules.push(`.grid-frozen .Spreadsheet__table tr > :nth-child(${count + 1}) { box-shadow: 2px 0 0 #c9c9c1; }`);
+  return rules.join('\n');
 }
 
 function sameGeometry(a: { left: number; width: number }[], b: { left: number; width: number }[]): boolean {

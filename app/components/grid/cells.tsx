@@ -2,8 +2,8 @@
 // react-spreadsheet components, at module scope so their identity never changes: the typed viewer (with
 // conflict and remote-edit marks), the editor (typed validation, `+5`/`-3` adjustments, a warning when
 // someone else changes the cell being edited), and the column header.
-import { createContext, memo, useContext, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ColumnIndicatorProps, DataEditorProps, DataViewerProps } from 'react-spreadsheet';
+import { createContext, memo, useContext, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
+import type { ColumnIndicatorProps, DataEditorProps, DataViewerProps, TableProps } from 'react-spreadsheet';
 import { useStore } from 'zustand';
 import { cellKey } from '@/lib/cellResolution';
 import { formatValue } from '@/lib/cellValue';
@@ -24,6 +24,13 @@ export interface GridContextValue {
    *  false when no range is selected, or why it was refused. */
   fillSelection: (text: string) => boolean | string;
   notify: (text: string, kind?: 'error' | 'info') => void;
+  /** Widths of the window's columns (px) and of the row labels: the table's colgroup. */
+  widths: number[];
+  labelWidth: number;
+  /** Drag preview (commit false) or the final width written to the document (one undo step). */
+  resizeColumn: (colId: string, width: number, commit: boolean) => void;
+  /** Double-click on the resize handle: the width that shows every value of the column. */
+  fitColumn: (colId: string) => void;
   /** True once after a printable key started editing: the typed text replaces the cell's (as in Sheets). */
   consumeTypedStart: () => boolean;
   openColumnMenu: (colIdx: number) => void;
@@ -62,11 +69,36 @@ export const CellViewer = memo(function CellViewer({ cell, column }: DataViewerP
       className={`cv cv-${type ?? 'text'}${cell?.flash ? ' cv-flash' : ''}${cell?.conflict ? ' cv-conflict' : ''}${typeMismatch ? ' cv-mismatch' : ''}`}
       title={cell?.conflict ? 'Concurrent edits to this cell: select it to choose a value' : typeMismatch ? `Not a ${type} value` : undefined}
       data-flash={cell?.flash ? 'true' : undefined}
+      onMouseEnter={cell?.conflict || typeMismatch ? undefined : showFullTextIfCut}
     >
       {text}
     </span>
   );
 });
+
+/** Full text on hover, only for cells too narrow for it (measured when the pointer arrives, no re-render). */
+function showFullTextIfCut(event: { currentTarget: HTMLElement }): void {
+  const el = event.currentTarget;
+  if (el.scrollWidth > el.clientWidth + 1) el.title = el.textContent ?? '';
+  else el.removeAttribute('title');
+}
+
+/** react-spreadsheet's table with a colgroup carrying each window column's width (shared in the document). */
+export function GridTable({ children }: TableProps) {
+  const { widths, labelWidth } = useGrid();
+  const total = labelWidth + widths.reduce((sum, w) => sum + w, 0);
+  return (
+    <table className="Spreadsheet__table" style={{ width: total }}>
+      <colgroup>
+        <col style={{ width: labelWidth }} />
+        {widths.map((w, i) => (
+          <col key={i} style={{ width: w }} />
+        ))}
+      </colgroup>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
 
 function matchesType(value: CellValue, type: ColumnType): boolean {
   switch (type) {
@@ -221,6 +253,7 @@ export function ColumnHeader({ column, label, selected, onSelect }: ColumnIndica
           ⧩
         </span>
       )}
+      {info && <ResizeHandle colId={info.id} name={info.name} width={grid.widths[column]} />}
       <button
         type="button"
         className="col-menu-button"
@@ -234,5 +267,45 @@ export function ColumnHeader({ column, label, selected, onSelect }: ColumnIndica
         ⋮
       </button>
     </th>
+  );
+}
+
+/** Drag to resize (the width is written once, on release: one undo step); double-click fits the content. */
+function ResizeHandle({ colId, name, width }: { colId: string; name: string; width: number }) {
+  const grid = useGrid();
+  const start = useRef<{ x: number; width: number } | null>(null);
+  const onPointerDown = (event: ReactPointerEvent<HTMLSpanElement>) => {
+    event.preventDefault();
+    event.stopPropagation();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    start.current = { x: event.clientX, width };
+  };
+  const widthAt = (event: ReactPointerEvent<HTMLSpanElement>) => (start.current ? start.current.width + event.clientX - start.current.x : width);
+  return (
+    <span
+      className="col-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize column ${name}`}
+      aria-valuenow={Math.round(width)}
+      title="Drag to resize, double-click to fit"
+      onPointerDown={onPointerDown}
+      onPointerMove={(event) => {
+        if (start.current) grid.resizeColumn(colId, widthAt(event), false);
+      }}
+      onPointerUp={(event) => {
+        if (!start.current) return;
+        const moved = Math.abs(event.clientX - start.current.x) >= 2;
+        const next = widthAt(event);
+        start.current = null;
+        if (moved) grid.resizeColumn(colId, next, true);
+      }}
+      onClick={(e) => e.stopPropagation()}
+      onMouseDown={(e) => e.stopPropagation()}
+      onDoubleClick={(e) => {
+        e.stopPropagation();
+        grid.fitColumn(colId);
+      }}
+    />
   );
 }
