@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { syncServerJson } from '@/lib/node/syncServerClient';
 import { CreateSheetForm } from './components/CreateSheetForm';
+import { RestoreButton, SheetRowActions } from './components/SheetListActions';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,11 +14,23 @@ interface SheetSummary {
   updatedAt: string;
 }
 
+interface TrashedSheet {
+  id: string;
+  title: string;
+  template: string;
+  deletedAt: string;
+  restorableUntil: string;
+}
+
 export default async function SheetsPage() {
   let sheets: SheetSummary[] = [];
+  let trash: TrashedSheet[] = [];
   let error: string | null = null;
   try {
-    sheets = (await syncServerJson<{ sheets: SheetSummary[] }>('/sheets')).sheets;
+    [sheets, trash] = await Promise.all([
+      syncServerJson<{ sheets: SheetSummary[] }>('/sheets').then((b) => b.sheets),
+      syncServerJson<{ trash: TrashedSheet[] }>('/trash').then((b) => b.trash),
+    ]);
   } catch (e) {
     error = (e as Error).message;
   }
@@ -33,6 +46,9 @@ export default async function SheetsPage() {
             <th>Rows</th>
             <th>Columns</th>
             <th>Updated</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -45,10 +61,45 @@ export default async function SheetsPage() {
               <td className="num">{sheet.rowCount}</td>
               <td className="num">{sheet.columnCount}</td>
               <td>{new Date(sheet.updatedAt).toLocaleString()}</td>
+              <td>
+                <SheetRowActions id={sheet.id} title={sheet.title} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {trash.length > 0 && (
+        <>
+          <h2>Trash</h2>
+          <p className="muted">Deleted sheets are hidden from lists, insights and live sync; they can be restored for 30 days.</p>
+          <table className="data" data-testid="trash-list">
+            <thead>
+              <tr>
+                <th>Title</th>
+                <th>Template</th>
+                <th>Deleted</th>
+                <th>Restorable until</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {trash.map((sheet) => (
+                <tr key={sheet.id}>
+                  <td>{sheet.title}</td>
+                  <td>{sheet.template}</td>
+                  <td>{new Date(sheet.deletedAt).toLocaleString()}</td>
+                  <td>{new Date(sheet.restorableUntil).toLocaleDateString()}</td>
+                  <td>
+                    <RestoreButton id={sheet.id} title={sheet.title} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h2>New sheet</h2>
       <CreateSheetForm />
     </section>

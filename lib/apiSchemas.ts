@@ -10,6 +10,10 @@ export const createSheetBody = z.strictObject({
   template: z.enum(TEMPLATE_NAMES as [string, ...string[]]).default('blank'),
 });
 
+export const renameSheetBody = z.strictObject({
+  title: z.string().trim().min(1, 'title must not be empty').max(200),
+});
+
 export const cellUpdatesBody = z.strictObject({
   updates: z
     .array(

@@ -43,6 +43,12 @@ CREATE TABLE IF NOT EXISTS cell_history (
   author VARCHAR,
   recorded_at BIGINT NOT NULL
 );
+-- Deleted sheets (the trash): hidden from lists, insights and sockets; restorable until purged (30 days).
+CREATE TABLE IF NOT EXISTS sheet_trash (
+  sheet_id VARCHAR PRIMARY KEY,
+  deleted_at BIGINT NOT NULL,
+  deleted_by VARCHAR
+);
 -- Append-only record of concurrent same-cell conflicts (cells as JSON).
 CREATE TABLE IF NOT EXISTS conflict_log (
   sheet_id VARCHAR NOT NULL,

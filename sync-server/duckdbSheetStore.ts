@@ -65,7 +65,8 @@ export class DuckDBSheetStore implements SheetStore {
   list(): Promise<{ sheets: SheetSummary[] }> {
     return this.db.read(async (c) => {
       const reader = await c.runAndReadAll(
-        'SELECT id, title, template, row_count, column_count, updated_at, created_at FROM sheets ORDER BY created_at, id',
+        // Live sheets only: the trash (sheetTrash.ts) is listed on its own.
+        'SELECT id, title, template, row_count, column_count, updated_at, created_at FROM sheets WHERE id NOT IN (SELECT sheet_id FROM sheet_trash) ORDER BY created_at, id',
       );
       return {
         sheets: reader.getRowObjectsJson().map((row) => ({

@@ -304,12 +304,23 @@ export class Materializer {
     return { rows: rowIds.length, schemaChanged };
   }
 
-  /** Recreates `products` and `sales` over every stored sheet of those templates. */
+  /** Recreates the workspace views between flushes (a sheet went to or came back from the trash). */
+  async refreshViews(): Promise<void> {
+    while (this.running) await this.running;
+    this.running = this.refreshWorkspaceViews();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Recreates `products` and `sales` over every stored live (not trashed) sheet of those templates. */
   async refreshWorkspaceViews(): Promise<void> {
     const reader = await this.connection.runAndReadAll(
       `SELECT s.id, s.template, c.col_id, c.name, c.type, c.deleted
        FROM sheets s JOIN sheet_columns c ON c.sheet_id = s.id
-       WHERE s.template IN ('products', 'sales') ORDER BY s.id, c.ord, c.col_id`,
+       WHERE s.template IN ('products', 'sales') AND s.id NOT IN (SELECT sheet_id FROM sheet_trash) ORDER BY s.id, c.ord, c.col_id`,
     );
     const sheets = new Map<string, StoredSheet>();
     for (const [id, template, colId, name, type, deleted] of reader.getRows()) {

@@ -8,6 +8,7 @@ import { MAX_MESSAGE_BYTES } from '../lib/protocol';
 import { openDatabase, type Database } from './database';
 import { DuckDBSheetStore } from './duckdbSheetStore';
 import { createInternalApi, type Route } from './internalApi';
+import { purgeExpiredTrash, sheetTrashRoutes, trashedSheetIds } from './sheetTrash';
 import { logger } from './logger';
 import type { Materializer } from './materializer';
 import type { RoomPart } from './roomPart';
@@ -47,7 +48,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const db = await openDatabase(options.databaseFile);
   const sheets = new DuckDBSheetStore(db, { intervalMs: options.materializeIntervalMs });
   const log = new UpdateLog(db.log);
-  const rooms = new RoomManager(log, sheets, await sheets.known(), { idleUnloadMs: options.idleUnloadMs, parts: options.parts });
+  // Trashed sheets are not known (sockets 4404, reads 404) until restored; expired trash goes for good.
+  await purgeExpiredTrash(db);
+  const known = await sheets.known();
+  for (const id of await trashedSheetIds(db)) known.delete(id);
+  const rooms = new RoomManager(log, sheets, known, { idleUnloadMs: options.idleUnloadMs, parts: options.parts });
   await rebuildLaggingSheets(log, sheets, rooms);
   await sheets.materializer.refreshWorkspaceViews();
   sheets.start();
@@ -59,7 +64,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     rooms,
     documents: log,
     sheets,
-    routes: options.routes?.({ ...parts, http }),
+    routes: [...sheetTrashRoutes({ db, rooms, documents: log, sheets }), ...(options.routes?.({ ...parts, http }) ?? [])],
   });
   http.on('request', (request, response) => void api(request, response));
   const closeSockets = serveSockets(http, rooms, options);
@@ -115,7 +120,7 @@ export function listeningUrl(http: Server): string {
 
 /** After a crash the materialized tables may lag (or lead) the durable log: rebuild those sheets. */
 async function rebuildLaggingSheets(log: UpdateLog, sheets: DuckDBSheetStore, rooms: RoomManager): Promise<void> {
-  const lagging = await sheets.lagging(await log.storedSeqs());
+  const lagging = (await sheets.lagging(await log.storedSeqs())).filter((id) => rooms.knownSheets.has(id)); // not the trash
   for (const sheetId of lagging) {
     rooms.needsRebuild.add(sheetId);
     await rooms.withRoom(sheetId, () => undefined);

@@ -25,6 +25,7 @@ import FindBar from './FindBar';
 import SheetGrid, { type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
+import SheetMenu from './SheetMenu';
 import { useSheetView } from './useSheetView';
 import './sheet.css';
 
@@ -174,6 +175,7 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
     <>
       <header className="sheet-header">
         <SheetTabs currentId={conn.sheetId} currentTitle={meta?.title} notify={notify} />
+        <SheetMenu sheetId={conn.sheetId} title={meta?.title ?? ''} notify={notify} />
         <div className="header-right">
           <div className="peers" data-testid="peers" aria-label="People here">
             {peers.map((p) => (

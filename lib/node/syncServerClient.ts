@@ -12,7 +12,7 @@ function connection() {
 }
 
 export interface SyncServerRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** JSON body; sent as-is when already a string. */
   body?: unknown;
   signal?: AbortSignal;
@@ -83,7 +83,7 @@ export function errorResponse(status: number, code: string, message: string): Re
  * Validation happens once, on the sync server, where the edit is applied. The body is sent as JSON unless
  * `options.contentType` names another type (the CSV import).
  */
-export async function relayPost(request: Request, path: string, options: { contentType?: string } = {}): Promise<Response> {
+export async function relayPost(request: Request, path: string, options: { contentType?: string; method?: 'POST' | 'PATCH' } = {}): Promise<Response> {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const reader = request.body?.getReader();
@@ -109,7 +109,7 @@ export async function relayPost(request: Request, path: string, options: { conte
       return errorResponse(400, 'invalid_encoding', 'the body is not valid UTF-8 text; save the file as UTF-8 and try again');
     }
   }
-  return relay(path, { method: 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined, contentType: options.contentType });
+  return relay(path, { method: options.method ?? 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined, contentType: options.contentType });
 }
 
 /** Path segment for a sheet id, encoded so nothing in it can change the internal URL. */

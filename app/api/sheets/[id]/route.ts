@@ -1,7 +1,19 @@
-import { relay, sheetPath } from '@/lib/node/syncServerClient';
+import { relay, relayPost, sheetPath } from '@/lib/node/syncServerClient';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+type Params = { params: Promise<{ id: string }> };
+
+export async function GET(_request: Request, { params }: Params) {
   return relay(sheetPath((await params).id));
+}
+
+/** `{ title }` renames the sheet (in its live document, so every open page sees it). */
+export async function PATCH(request: Request, { params }: Params) {
+  return relayPost(request, sheetPath((await params).id), { method: 'PATCH' });
+}
+
+/** Moves the sheet to the trash (restorable for 30 days: POST /api/sheets/:id/restore). */
+export async function DELETE(request: Request, { params }: Params) {
+  return relay(sheetPath((await params).id), { method: 'DELETE', user: request.headers.get('x-cellar-user') ?? undefined });
 }
