@@ -189,9 +189,7 @@ async function benchSize(size: WorkspaceSize, asOf: string, runs: number, public
 /** The insight's statements as the runner issues them, every row read; returns the row count. */
 async function runDirect(connection: DuckDBConnection, insight: Insight, bound: SqlParams): Promise<number> {
   if (insight.kind === 'fixed') return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
-  const named = Object.fromEntries(Object.entries(bound).filter(([key]) => new RegExp(`\\$${key}\\b`).test(insight.pivotValuesSql)));
-  const values = (await connection.runAndReadAll(insight.pivotValuesSql, named)).getRows().map(([value]) => String(value));
-  return (await connection.runAndReadAll(insight.pivotSql(values), bound)).currentRowCount;
+  return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
 }
 
 async function medianMs(work: () => Promise<unknown>, runs: number): Promise<number> {

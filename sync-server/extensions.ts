@@ -3,16 +3,12 @@
 import { spreadBody } from '../lib/apiSchemas';
 import { attachCellArbiter, CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { applySpread } from '../lib/sheetSpread';
-import { HttpError, notFound, badRequest } from './httpErrors';
 import { csvRoutes } from './csvRoutes';
-import { InsightError, runInsightJson } from './insightRunner';
-import { parse, SerializedJson, sheetParam, type Route } from './internalApi';
+import { insightRoutes } from './insightRoutes';
+import { parse, sheetParam, type Route } from './internalApi';
 import { logger } from './logger';
 import type { RoomPart } from './roomPart';
 import type { SyncServer } from './syncServer';
-
-/** Longest an insight query may run before it is interrupted. */
-const INSIGHT_TIME_LIMIT_MS = 10_000;
 
 export function serverParts(): RoomPart[] {
   return [cellArbiterPart()];
@@ -37,23 +33,7 @@ export function cellArbiterPart(): RoomPart {
 export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
   return [
     ...csvRoutes(server),
-    {
-      method: 'GET',
-      pattern: /^\/internal\/insights\/([^/]+)$/,
-      handle: ({ params, query }) =>
-        server.db.read(async (connection) => {
-          const timer = setTimeout(() => connection.interrupt(), INSIGHT_TIME_LIMIT_MS);
-          try {
-            return new SerializedJson(await runInsightJson(connection, params[0], query));
-          } catch (error) {
-            if (error instanceof InsightError) throw error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, 'invalid_params');
-            if (/interrupt/i.test(String((error as Error).message))) throw new HttpError(503, 'timeout', `the insight took longer than ${INSIGHT_TIME_LIMIT_MS / 1000} s`);
-            throw error;
-          } finally {
-            clearTimeout(timer);
-          }
-        }),
-    },
+    ...insightRoutes(server),
     {
       method: 'POST',
       pattern: /^\/internal\/sheets\/([^/]+)\/spread$/,

@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (retry-after on 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DuckDBDecimalValue, DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBDateValue, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { getInsight, INSIGHT_NAMES, type InsightColumn } from '../lib/insights/index';
-import type { SqlParams } from '../lib/insights/insight';
 import { parseInsightParams } from '../lib/insights/params';
 import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../testing/insightTables';
 import { runInsight, runInsightJson, type InsightResult, type InsightRow } from './insightRunner';
@@ -57,22 +56,24 @@ async function legacyRunInsight(connection: DuckDBConnection, name: string, quer
   const insight = getInsight(name)!;
   const params = parseInsightParams(insight.params, query, now);
   const bound = insight.bind(params);
+  const paging = { offset: 0, limit: 'all' as const, sort: null };
   if (insight.kind === 'fixed') {
     const reader = await connection.runAndReadAll(insight.sql, bound);
     assert.deepEqual(reader.columnNames(), insight.columns.map((c) => c.name));
     const names = insight.columns.map((c) => c.name);
-    return { columns: [...insight.columns], rows: legacyRows(reader, names, names.map((_, c) => c), () => undefined), asOf: params.asOf };
+    const rows = legacyRows(reader, names, names.map((_, c) => c), () => undefined);
+    return { columns: [...insight.columns], rows, asOf: params.asOf, total: rows.length, ...paging };
   }
-  const named = Object.fromEntries(Object.entries(bound).filter(([key]) => insight.pivotValuesSql.includes(`$${key}`))) as SqlParams;
-  const candidates = (await connection.runAndReadAll(insight.pivotValuesSql, named)).getColumns()[0].filter((v) => v !== null).map(String);
-  const reader = await connection.runAndReadAll(insight.pivotSql(candidates), bound);
-  const keyCount = insight.columns(candidates).length - candidates.length;
+  const reader = await connection.runAndReadAll(insight.sql, bound);
   const data = reader.getColumns();
-  const kept = candidates.map((_, i) => i).filter((i) => (data[keyCount + i] ?? []).some((v) => v !== null));
-  const columns: InsightColumn[] = insight.columns(kept.map((i) => candidates[i]));
-  const sources = [...Array.from({ length: keyCount }, (_, c) => c), ...kept.map((i) => keyCount + i)];
-  const rows = legacyRows(reader, columns.map((c) => c.name), sources, (c) => (c < keyCount ? undefined : insight.emptyCell));
-  return { columns, rows, asOf: params.asOf };
+  const n = insight.maxValues;
+  const names: string[] = reader.currentRowCount > 0 ? JSON.parse(String(data[n + 1][0])) : [];
+  const count = reader.currentRowCount > 0 ? Number(data[n + 2][0]) : 0;
+  const other = count > names.length;
+  const columns: InsightColumn[] = insight.columns(names, other);
+  const sources = [0, ...names.map((_, i) => 1 + i), ...(other ? [n] : [])];
+  const rows = legacyRows(reader, columns.map((c) => c.name), sources, (c) => (c === 0 ? undefined : insight.emptyCell));
+  return { columns, rows, asOf: params.asOf, total: rows.length, ...paging, categories: { total: count, shown: names.length, other: other ? insight.otherColumn : null } };
 }
 
 // ---------- seeded data ----------
@@ -175,7 +176,7 @@ const NOW = new Date(2024, 2, 20, 15, 30);
 
 /** The API's body, and what the old conversion's JSON.stringify'd body read back as. */
 async function both(connection: DuckDBConnection, name: string, query: Record<string, string>) {
-  const text = Buffer.concat(await runInsightJson(connection, name, new URLSearchParams(query), NOW)).toString('utf8');
+  const text = Buffer.concat(await runInsightJson(connection, name, new URLSearchParams({ ...query, limit: 'all' }), NOW)).toString('utf8');
   const legacy = await legacyRunInsight(connection, name, new URLSearchParams(query), NOW);
   return { text, actual: JSON.parse(text) as InsightResult, expected: JSON.parse(JSON.stringify(legacy)) as InsightResult };
 }
@@ -223,6 +224,16 @@ test('runInsight reads the body back; an empty result is valid JSON', async () =
   const empty = await runInsight(small, 'product-sales', new URLSearchParams({ category: 'nothing like it' }), NOW);
   assert.deepEqual(empty.rows, []);
   assert.equal(empty.asOf, '2024-03-20');
+  assert.equal(empty.total, 0);
   const pivot = await runInsight(small, 'sales-pivot', new URLSearchParams({ category: 'nothing like it' }), NOW);
-  assert.deepEqual(pivot, { columns: [{ name: 'month', type: 'text' }], rows: [], asOf: '2024-03-20' });
+  assert.deepEqual(pivot, {
+    columns: [{ name: 'month', type: 'text' }],
+    rows: [],
+    asOf: '2024-03-20',
+    total: 0,
+    offset: 0,
+    limit: 1000,
+    sort: null,
+    categories: { total: 0, shown: 0, other: null },
+  });
 });

@@ -9,6 +9,7 @@ import { newId } from '../lib/ids';
 import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
 import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
 import { badRequest, HttpError, notFound } from './httpErrors';
+import { PoolBusyError, ReadTimeoutError } from './readerPool';
 import { logger } from './logger';
 import { SERVER_ORIGIN } from './room';
 import type { RoomManager } from './roomManager';
@@ -144,7 +145,10 @@ export function createInternalApi(deps: InternalApiDeps) {
     } catch (error) {
       const http = toHttpError(error);
       if (http.status >= 500) logger.error({ err: error, url: request.url }, 'internal API error');
-      if (!response.headersSent) sendJson(response, http.status, { error: { code: http.code, message: http.message } });
+      if (!response.headersSent) {
+        for (const [name, value] of Object.entries(http.headers)) response.setHeader(name, value);
+        sendJson(response, http.status, { error: { code: http.code, message: http.message } });
+      }
       else response.end();
     }
   };
@@ -152,13 +156,21 @@ export function createInternalApi(deps: InternalApiDeps) {
 
 const STREAMING = Symbol('streaming');
 
-/** A route result already serialized as JSON (UTF-8 chunks, in order): sent as is, not through JSON.stringify. */
+/**
+ * A route result already serialized (UTF-8 chunks, in order; JSON unless `headers` give another
+ * content-type): sent as is, not through JSON.stringify, waiting for the socket to drain between chunks.
+ */
 export class SerializedJson {
-  constructor(readonly chunks: readonly Uint8Array[]) {}
+  constructor(
+    readonly chunks: readonly Uint8Array[],
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof PoolBusyError) return new HttpError(503, 'busy', error.message, { 'retry-after': String(error.retryAfterSeconds) });
+  if (error instanceof ReadTimeoutError) return new HttpError(503, 'timeout', error.message, { 'retry-after': '5' });
   if (error instanceof SheetError) return error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, error.code);
   if (error && typeof error === 'object' && 'status' in error && 'code' in error) {
     const e = error as { status: number; code: string; message: string };
@@ -170,14 +182,25 @@ function toHttpError(error: unknown): HttpError {
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   if (body instanceof SerializedJson) {
     const length = body.chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
-    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': length });
-    for (const chunk of body.chunks) response.write(chunk);
-    response.end();
+    response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...body.headers, 'content-length': length });
+    void writeChunks(response, body.chunks);
     return;
   }
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   response.end(text);
+}
+
+/** Writes large bodies in slices, waiting for the socket to drain, so one answer never floods memory. */
+async function writeChunks(response: ServerResponse, chunks: readonly Uint8Array[]): Promise<void> {
+  const SLICE = 1 << 20;
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.byteLength; at += SLICE) {
+      if (response.destroyed) return;
+      if (!response.write(chunk.subarray(at, at + SLICE))) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve));
+    }
+  }
+  response.end();
 }
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -49,6 +49,11 @@ export class Materializer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   stats = { rows: 0, cells: 0, flushes: 0, ms: 0 };
+  /**
+   * Counts committed changes to what the insights read (products and sales sheets, the workspace views);
+   * bumped right after the commit, before the change is announced (the insight cache's key).
+   */
+  dataVersion = 0;
 
   constructor(
     private readonly connection: DuckDBConnection,
@@ -290,6 +295,7 @@ export class Materializer {
         },
       );
       await c.run('COMMIT');
+      if (meta.template !== 'blank') this.dataVersion++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       // Put the work back so the next flush retries it.
@@ -330,6 +336,7 @@ export class Materializer {
     }
     await this.connection.run(workspaceViewSql('products', [...sheets.values()]));
     await this.connection.run(workspaceViewSql('sales', [...sheets.values()]));
+    this.dataVersion++;
   }
 }
 

@@ -1,5 +1,5 @@
 // category-rollup: stock and sales summed at family, brand, category and grand-total level in one pass.
-import type { FixedInsight } from './insight';
+import { orderedSql, type FixedInsight } from './insight';
 import { insightParams } from './params';
 import { CATEGORY_FILTER, PRODUCT_CTE, skuSaleCte, UNKNOWN_GROUP } from './relations';
 
@@ -18,7 +18,7 @@ export const categoryRollup: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Category roll-up',
   description: 'Stock and sales by category, brand and family, with subtotals and a grand total.',
   params,
-  sql: `WITH ${PRODUCT_CTE},
+  select: `WITH ${PRODUCT_CTE},
 ${skuSaleCte({ span: false })},
 fact AS (
   SELECT
@@ -49,8 +49,11 @@ SELECT
   coalesce(sum(sales_units), 0) AS sales_units,
   coalesce(sum(sales_value), 0) AS sales_value
 FROM leaf
-GROUP BY ROLLUP (category, brand, family)
-ORDER BY category ASC NULLS LAST, brand ASC NULLS LAST, family ASC NULLS LAST`,
+GROUP BY ROLLUP (category, brand, family)`,
+  order: ['category ASC NULLS LAST', 'brand ASC NULLS LAST', 'family ASC NULLS LAST'],
+  get sql() {
+    return orderedSql(this.select, this.order, this.columns);
+  },
   columns: [
     { name: 'level', type: 'text' },
     { name: 'category', type: 'text' },

@@ -1,5 +1,5 @@
 // family-summary: sales against plan by brand and family, each level a separate SELECT stacked by UNION ALL.
-import type { FixedInsight } from './insight';
+import { orderedSql, type FixedInsight } from './insight';
 import { insightParams } from './params';
 import { CATEGORY_FILTER, PRODUCT_CTE, skuSaleCte, UNKNOWN_GROUP } from './relations';
 
@@ -17,7 +17,7 @@ export const familySummary: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Family summary',
   description: 'Sales units and value against plan units, by brand and family, with brand subtotals and a total.',
   params,
-  sql: `WITH ${PRODUCT_CTE},
+  select: `WITH ${PRODUCT_CTE},
 ${skuSaleCte({ span: false })},
 fact AS (
   SELECT
@@ -44,8 +44,11 @@ FROM per_family
 GROUP BY brand
 UNION ALL
 SELECT 'total', NULL, NULL, coalesce(sum(sales_units), 0), coalesce(sum(sales_value), 0), coalesce(sum(plan_units), 0)
-FROM per_family
-ORDER BY brand ASC NULLS LAST, family ASC NULLS LAST`,
+FROM per_family`,
+  order: ['brand ASC NULLS LAST', 'family ASC NULLS LAST'],
+  get sql() {
+    return orderedSql(this.select, this.order, this.columns);
+  },
   columns: [
     { name: 'level', type: 'text' },
     { name: 'brand', type: 'text' },

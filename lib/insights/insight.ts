@@ -22,27 +22,44 @@ interface InsightBase<P extends CommonParams> {
   params: z.ZodType<P>;
 }
 
-/** One statement with a fixed column list. */
+/**
+ * One statement with a fixed column list. `select` is the statement without its order (it may return
+ * extra tie-breaking columns named `__…`); `order` is its documented order, a total order (the last
+ * terms break every tie), so pages never overlap; `sql` is the whole answer, in that order.
+ */
 export interface FixedInsight<P extends CommonParams = CommonParams> extends InsightBase<P> {
   kind: 'fixed';
+  select: string;
+  order: readonly string[];
   sql: string;
   columns: readonly InsightColumn[];
   bind(params: P): SqlParams;
 }
 
+/** The declared columns of `select`, in `order`. */
+export function orderedSql(select: string, order: readonly string[], columns: readonly InsightColumn[]): string {
+  return `SELECT ${columns.map((c) => quoteIdent(c.name)).join(', ')} FROM (${select}) q ORDER BY ${order.join(', ')}`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 /**
- * A pivot: the first query reads the candidate pivot values (in column order; a superset of those that
- * occur is fine), which then shape the second statement: its row key column(s), then one column per
- * candidate, NULL where the candidate has no rows for that row. The runner keeps the candidates whose
- * column is not NULL in every row, names them with `columns()`, and shows their NULL cells as `emptyCell`.
- * `pivotValuesSql` is bound with only the parameters it names.
+ * A pivot: one statement whose rows are the row key (`month`), then `maxValues` value columns (NULL
+ * where that value has no rows for the row key), then the names of the values shown (a list, in
+ * column order) and how many distinct values there were in all. Values beyond the `maxValues - 1`
+ * largest are summed into the last column, `otherColumn`. Only integers (column positions) are written
+ * into the SQL text: no data ever is.
  */
 export interface PivotInsight<P extends CommonParams = CommonParams> extends InsightBase<P> {
   kind: 'pivot';
-  pivotValuesSql: string;
-  pivotSql(values: readonly string[]): string;
-  /** The result columns for the values that occur. */
-  columns(values: readonly string[]): InsightColumn[];
+  sql: string;
+  /** Value columns in `sql`, the last one being `otherColumn`. */
+  maxValues: number;
+  otherColumn: string;
+  /** The result columns: the key, the shown values' columns, then `otherColumn` when there is one. */
+  columns(values: readonly string[], other: boolean): InsightColumn[];
   emptyCell: number;
   bind(params: P): SqlParams;
 }

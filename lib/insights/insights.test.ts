@@ -307,7 +307,7 @@ after(() => {
 });
 
 const NOW = new Date(2024, 2, 20, 15, 30);
-const run = (name: string, query: Record<string, string> = {}) => runInsight(connection, name, new URLSearchParams(query), NOW);
+const run = (name: string, query: Record<string, string> = {}) => runInsight(connection, name, new URLSearchParams({ limit: 'all', ...query }), NOW);
 const rowsOf = async (name: string, query: Record<string, string> = {}) => (await run(name, query)).rows;
 
 const PERIODS: Filters[] = [{}, { from: '2024-02-01' }, { to: '2024-02-15' }, { from: '2024-01-20', to: '2024-03-05' }, { category: 'Tools' }, { category: HOSTILE, from: '2024-02-10' }, { category: UNKNOWN }, { category: '(none)' }, { from: '2030-01-01' }];

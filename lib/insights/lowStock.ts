@@ -1,5 +1,5 @@
 // low-stock: products at or under their reorder level, most urgent first.
-import type { FixedInsight } from './insight';
+import { orderedSql, type FixedInsight } from './insight';
 import { insightParams, numberParam } from './params';
 import { CATEGORY_FILTER, PRODUCT_CTE } from './relations';
 
@@ -17,7 +17,7 @@ export const lowStock: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Low stock',
   description: 'Products at or under their reorder level, with 30-day sales and days of cover as of a date.',
   params,
-  sql: `WITH ${PRODUCT_CTE},
+  select: `WITH ${PRODUCT_CTE},
 recent AS (
   SELECT sku, sum(coalesce(qty, 0)) AS units
   FROM sales
@@ -29,12 +29,16 @@ SELECT
   coalesce(p.stock, 0) AS stock,
   p.reorder_level,
   coalesce(r.units, 0) AS units_30d,
-  CASE WHEN r.units > 0 THEN coalesce(p.stock, 0) / (r.units / 30) END AS days_of_cover
+  CASE WHEN r.units > 0 THEN coalesce(p.stock, 0) / (r.units / 30) END AS days_of_cover,
+  p.sheet_id AS __sheet_id, p.row_id AS __row_id
 FROM product p
 LEFT JOIN recent r ON r.sku = p.sku
 WHERE coalesce(p.stock, 0) <= coalesce(CAST($threshold AS DOUBLE), p.reorder_level)
-  AND ${CATEGORY_FILTER}
-ORDER BY days_of_cover ASC NULLS LAST, p.sku ASC NULLS LAST, p.sheet_id, p.row_id`,
+  AND ${CATEGORY_FILTER}`,
+  order: ['days_of_cover ASC NULLS LAST', 'sku ASC NULLS LAST', '__sheet_id', '__row_id'],
+  get sql() {
+    return orderedSql(this.select, this.order, this.columns);
+  },
   columns: [
     { name: 'sku', type: 'text' },
     { name: 'name', type: 'text' },

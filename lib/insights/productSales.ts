@@ -1,5 +1,5 @@
 // product-sales: per product with sales, its totals, selling span and rank within its category.
-import type { FixedInsight } from './insight';
+import { orderedSql, type FixedInsight } from './insight';
 import { insightParams } from './params';
 import { CATEGORY_FILTER, productGroupCte, skuSaleCte, UNKNOWN_GROUP } from './relations';
 
@@ -17,7 +17,7 @@ export const productSales: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Product sales',
   description: 'Units, sales value and selling span per product, ranked within its category.',
   params,
-  sql: `WITH ${productGroupCte(['name', 'category'])},
+  select: `WITH ${productGroupCte(['name', 'category'])},
 ${skuSaleCte({ span: true })},
 per_product AS (
   SELECT s.sku, p.g.name AS name, coalesce(p.g.category, '${UNKNOWN_GROUP}') AS category,
@@ -29,8 +29,11 @@ SELECT sku, name, category, units, sales_value, first_sale, last_sale,
   last_sale - first_sale + 1 AS selling_days,
   rank() OVER (PARTITION BY category ORDER BY sales_value DESC) AS rank_in_category
 FROM per_product
-WHERE ${CATEGORY_FILTER}
-ORDER BY category, rank_in_category, sku ASC NULLS LAST`,
+WHERE ${CATEGORY_FILTER}`,
+  order: ['category', 'rank_in_category', 'sku ASC NULLS LAST'],
+  get sql() {
+    return orderedSql(this.select, this.order, this.columns);
+  },
   columns: [
     { name: 'sku', type: 'text' },
     { name: 'name', type: 'text' },

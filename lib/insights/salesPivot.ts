@@ -1,9 +1,13 @@
 // sales-pivot: months down, categories across, each cell that month's sales value.
 import type { PivotInsight } from './insight';
 import { insightParams } from './params';
-import { CATEGORY_FILTER, datedSaleCte, NO_GROUP, productGroupCte, UNKNOWN_GROUP } from './relations';
+import { CATEGORY_FILTER, datedSaleCte, productGroupCte } from './relations';
 
 const params = insightParams({});
+
+/** Categories shown as their own column; the rest are summed into OTHER_COLUMN. */
+export const MAX_PIVOT_CATEGORIES = 50;
+export const OTHER_COLUMN = '(other)';
 
 // Sales summed per calendar month and category before pivoting (a few hundred rows, not every sale).
 const monthly = `monthly AS (
@@ -16,62 +20,58 @@ const monthly = `monthly AS (
   )
 )`;
 
+const slots = Array.from({ length: MAX_PIVOT_CATEGORIES + 1 }, (_, i) => i);
+
 /**
- * PIVOT needs its IN list written into the statement, so this is the single place where values reach SQL
- * text: the categories are first read from the database (`pivotValuesSql`, parameters bound as usual) and
- * then written as SQL string literals with every quote doubled — DuckDB string literals have no other
- * escape (backslashes are literal) — never a parameter from the request. Each category is given a
- * positional alias (c0, c1, …) so that names differing only in case, or clashing with `month`, cannot
- * collide as identifiers; the runner names the result columns from `columns()` by position.
- *
- * The candidate categories are read from the products (every category a sale can be reported under, plus
- * '(unknown)'), which is cheap, rather than from the sales in range, which would cost a second pass over
- * every sale. A candidate with no dated sale in range has NULL in every month and is left out by the runner;
- * a category that did sell shows 0 in a month without sales (`emptyCell`).
+ * PIVOT needs its IN list written into the statement. Writing the categories there (as string literals)
+ * made data part of the SQL text: a NUL byte in a category ended the statement early (a 500 for everyone)
+ * and 5,000 categories made a 5,000-column pivot. Instead each category gets a slot number in the same
+ * statement: the MAX_PIVOT_CATEGORIES categories with the largest sales value in range are numbered
+ * 0, 1, … in name order, every other category is slot MAX_PIVOT_CATEGORIES ('(other)'), and the pivot runs
+ * ON the slot with the fixed IN list 0..MAX_PIVOT_CATEGORIES. The statement also returns the shown names
+ * by slot and the number of categories, so names, values and the count come from one snapshot.
+ * Categories with no dated sale in range do not appear; a category that sold shows 0 in a month without
+ * sales (`emptyCell`).
  */
 export const salesPivot: PivotInsight<ReturnType<typeof params.parse>> = {
   kind: 'pivot',
   name: 'sales-pivot',
   title: 'Sales pivot',
-  description: 'Sales value by month (rows) and category (columns), 0 where a category sold nothing.',
+  description: `Sales value by month (rows) and category (columns), 0 where a category sold nothing; the ${MAX_PIVOT_CATEGORIES} best-selling categories, the rest summed as ${OTHER_COLUMN}.`,
   params,
-  pivotValuesSql: `SELECT DISTINCT category FROM (
-  SELECT coalesce(nullif(category, ''), '${NO_GROUP}') AS category FROM products WHERE sku IS NOT NULL
-  UNION ALL SELECT '${UNKNOWN_GROUP}'
-)
-WHERE ${CATEGORY_FILTER}
-ORDER BY category`,
-  pivotSql(categories) {
-    const head = `WITH ${productGroupCte(['category'])},
+  sql: `WITH ${productGroupCte(['category'])},
 ${datedSaleCte(true)},
-${monthly}`;
-    // Without candidates nothing can match the category filter: no months either.
-    if (categories.length === 0) return `${head}
-SELECT DISTINCT month FROM monthly WHERE false`;
-    const inList = categories.map((category, i) => `${sqlStringLiteral(category)} AS c${i}`).join(', ');
-    return `${head}
-SELECT * FROM (
-  PIVOT monthly ON category IN (${inList}) USING sum(sales_value) GROUP BY month
+${monthly},
+category_total AS (
+  SELECT category, sum(sales_value) AS total FROM monthly GROUP BY category
+),
+shown AS (
+  SELECT category, (row_number() OVER (ORDER BY category) - 1)::INTEGER AS slot
+  FROM (SELECT category FROM category_total ORDER BY total DESC NULLS LAST, category LIMIT ${MAX_PIVOT_CATEGORIES})
+),
+slotted AS (
+  SELECT m.month, coalesce(s.slot, ${MAX_PIVOT_CATEGORIES}) AS slot, m.sales_value
+  FROM monthly m LEFT JOIN shown s ON s.category = m.category
 )
-ORDER BY month`;
-  },
+SELECT p.month, ${slots.map((i) => `p."${i}"`).join(', ')},
+  (SELECT to_json(list(category ORDER BY slot))::VARCHAR FROM shown) AS shown_names,
+  (SELECT count(*) FROM category_total) AS category_count
+FROM (PIVOT slotted ON slot IN (${slots.join(', ')}) USING sum(sales_value) GROUP BY month) p
+ORDER BY p.month`,
+  maxValues: MAX_PIVOT_CATEGORIES + 1,
+  otherColumn: OTHER_COLUMN,
   emptyCell: 0,
-  columns(categories) {
-    // A category named like a column already taken (a category called "month") gets " (category)" added,
-    // as often as needed, so every row key is unique.
-    const taken = new Set(['month']);
+  columns(categories, other) {
+    // A category named like a column already taken (a category called "month" or "(other)") gets
+    // " (category)" added, as often as needed, so every row key is unique.
+    const taken = new Set(['month', OTHER_COLUMN]);
     const named = categories.map((category) => {
       let name = category;
       while (taken.has(name)) name += ' (category)';
       taken.add(name);
       return { name, type: 'number' as const };
     });
-    return [{ name: 'month', type: 'text' }, ...named];
+    return [{ name: 'month', type: 'text' }, ...named, ...(other ? [{ name: OTHER_COLUMN, type: 'number' as const }] : [])];
   },
   bind: (p) => ({ from: p.from ?? null, to: p.to ?? null, category: p.category ?? null }),
 };
-
-/** A DuckDB string literal for any text: quotes doubled. NUL cannot occur in a DuckDB VARCHAR. */
-export function sqlStringLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}

@@ -1,5 +1,5 @@
 // sales-trend: daily sales value per category with a running total and a trailing 7-day average.
-import type { FixedInsight } from './insight';
+import { orderedSql, type FixedInsight } from './insight';
 import { insightParams } from './params';
 import { CATEGORY_FILTER, datedSaleCte, productGroupCte } from './relations';
 
@@ -17,7 +17,7 @@ export const salesTrend: FixedInsight<ReturnType<typeof params.parse>> = {
   title: 'Sales trend',
   description: 'Daily sales value by category, with a running total and a 7-day moving average.',
   params,
-  sql: `WITH ${productGroupCte(['category'])},
+  select: `WITH ${productGroupCte(['category'])},
 ${datedSaleCte(false)},
 daily AS (
   SELECT sold_at AS day, category, sum(sales_value) AS sales_value
@@ -37,8 +37,11 @@ SELECT day, category, sales_value,
   sum(sales_value) OVER (PARTITION BY category ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running_total,
   moving_avg_7d
 FROM averaged
-WHERE $from IS NULL OR day >= CAST($from AS DATE)
-ORDER BY day, category`,
+WHERE $from IS NULL OR day >= CAST($from AS DATE)`,
+  order: ['day', 'category'],
+  get sql() {
+    return orderedSql(this.select, this.order, this.columns);
+  },
   columns: [
     { name: 'day', type: 'date' },
     { name: 'category', type: 'text' },

@@ -7,7 +7,8 @@ export type InsightLoad = { ok: true; result: InsightResult } | { ok: false; sta
 
 /** Runs an insight with the given query-string parameters (empty values are left out). */
 export async function loadInsight(name: string, params: Record<string, string | string[] | undefined>): Promise<InsightLoad> {
-  const query = new URLSearchParams();
+  // The pages read whole answers until they page on the server.
+  const query = new URLSearchParams({ limit: 'all' });
   for (const [key, value] of Object.entries(params)) {
     for (const item of Array.isArray(value) ? value : [value]) if (item !== undefined && item !== '') query.append(key, item);
   }

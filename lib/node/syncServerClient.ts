@@ -63,8 +63,16 @@ export async function syncServerJson<T>(path: string, request: SyncServerRequest
  */
 export async function relay(path: string, request: SyncServerRequest = {}): Promise<Response> {
   const response = await syncServerFetch(path, request);
-  return new Response(response.body, { status: response.status, headers: { 'content-type': response.headers.get('content-type') ?? 'application/json' } });
+  const headers = new Headers({ 'content-type': response.headers.get('content-type') ?? 'application/json' });
+  for (const name of RELAYED_HEADERS) {
+    const value = response.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return new Response(response.body, { status: response.status, headers });
 }
+
+/** Response headers of the sync server that mean something to the browser (downloads, 503 back-off). */
+const RELAYED_HEADERS = ['content-disposition', 'retry-after', 'x-content-type-options', 'x-cellar-data-version'];
 
 /** The WebSocket settings a page hands to the browser at run time. */
 export function publicSyncSettings(): { syncPublicUrl: string | null; syncPort: number } {
