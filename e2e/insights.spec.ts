@@ -90,3 +90,44 @@ test('hostile insight parameters get 400 (or are bound as plain values) and chan
   await page.goto(`${baseUrl()}/insights/low-stock?asOf=2024-02-31`);
   await expect(page.getByTestId('insight-error')).toContainText(/date/i);
 });
+
+test('an insight page shows the first page of its table, sorts and pages on the server, and downloads the whole answer as CSV', async ({ page, request }) => {
+  const api = async (query: string) => (await request.get(`${baseUrl()}/api/insights/sales-trend?${query}`)).json();
+  const { total } = await api('limit=1');
+  expect(total).toBeGreaterThan(100);
+  await page.goto(`${baseUrl()}/insights/sales-trend`);
+  await expect(page.getByTestId('insight-row-count')).toHaveAttribute('data-total', String(total));
+  await expect(page.getByTestId('insight-chart')).toBeVisible();
+  const rows = page.getByTestId('insight-table').locator('tbody tr');
+  await expect(rows).toHaveCount(100);
+  const cell = (row: number, column: string) => rows.nth(row).locator('td').nth(['day', 'category', 'sales_value', 'running_total', 'moving_avg_7d'].indexOf(column));
+
+  // Sorting is the server's: the first row is the API's first row in that order, over every row.
+  await page.locator('th[data-column="sales_value"] a').click();
+  await expect(page).toHaveURL(/sort=sales_value&dir=asc/);
+  const ascending = await api('limit=1&sort=sales_value&dir=asc');
+  await expect(cell(0, 'sales_value')).toHaveAttribute('data-value', String(ascending.rows[0].sales_value));
+  await expect(page.locator('th[data-column="sales_value"]')).toHaveAttribute('aria-sort', 'ascending');
+  await page.locator('th[data-column="sales_value"] a').click();
+  await expect(page).toHaveURL(/dir=desc/);
+  const descending = await api('limit=101&sort=sales_value&dir=desc');
+  await expect(cell(0, 'sales_value')).toHaveAttribute('data-value', String(descending.rows[0].sales_value));
+
+  // The next page continues exactly where the first ended.
+  await page.getByTestId('insight-pager').getByRole('link', { name: /Next/ }).click();
+  await expect(page).toHaveURL(/offset=100/);
+  await expect(cell(0, 'day')).toHaveAttribute('data-value', String(descending.rows[100].day));
+  await expect(cell(0, 'category')).toHaveAttribute('data-value', String(descending.rows[100].category));
+
+  // Download CSV is the API's format=csv with the same sort: every row.
+  const href = await page.getByTestId('insight-csv').getAttribute('href');
+  expect(href).toContain('format=csv');
+  expect(href).toContain('sort=sales_value');
+  const csv = await request.get(`${baseUrl()}${href}`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+  expect(csv.headers()['content-disposition']).toMatch(/^attachment/);
+  const lines = (await csv.text()).trimEnd().split('\r\n');
+  expect(lines).toHaveLength(total + 1);
+  expect(lines[0]).toBe('day,category,sales_value,running_total,moving_avg_7d');
+});

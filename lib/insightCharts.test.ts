@@ -66,11 +66,14 @@ test('no rows, no chart', () => {
   for (const name of Object.keys(results)) assert.equal(insightChartSpec(name, { asOf: '2026-03-01', columns: [], rows: [] }), null);
 });
 
-test('KPIs: the headline comes first and follows the rows', () => {
-  assert.deepEqual(insightKpis('low-stock', results['low-stock']).map((k) => k.value), [2, 1, 1, 3]);
-  assert.equal(insightKpis('family-summary', results['family-summary'])[0].value, 0.25);
-  assert.deepEqual(insightKpis('sales-pivot', results['sales-pivot'])[0], { id: 'best-month', label: 'Best month', value: 7, format: 'money', detail: '2026-01' });
-  const trend = insightKpis('sales-trend', results['sales-trend']);
-  assert.equal(trend[0].value, 35 / 2);
+test('KPIs: the headline comes first; values come from the summary', () => {
+  const low = insightKpis('low-stock', { asOf: '2026-03-01', total: 2, kpis: { to_reorder: 2, out_of_stock: 1, under_week: 1, units_30d: 3 } });
+  assert.deepEqual(low.map((k) => k.value), [2, 1, 1, 3]);
+  assert.equal(low[3].detail, 'to 2026-03-01');
+  assert.equal(insightKpis('family-summary', { asOf: '2026-03-01', total: 3, kpis: { vs_plan: 0.25, sales_units: 5, plan_units: 20, sales_value: 50 } })[0].value, 0.25);
+  assert.deepEqual(insightKpis('sales-pivot', { asOf: '2026-03-01', total: 2, kpis: { best_month_value: 7, best_month: '2026-01' } })[0], { id: 'best-month', label: 'Best month', value: 7, format: 'money', detail: '2026-01' });
+  const trend = insightKpis('sales-trend', { asOf: '2026-03-01', total: 3, kpis: { per_day: 17.5, best_day: '2026-01-02', best_day_value: 25 } });
+  assert.equal(trend[0].value, 17.5);
   assert.equal(trend.find((k) => k.id === 'best-day')?.detail, '2026-01-02');
+  assert.equal(insightKpis('product-sales', { asOf: '2026-03-01', total: 0, kpis: {} })[3].value, null, 'a missing value shows as none');
 });

@@ -79,88 +79,69 @@ export interface Kpi {
   detail?: string;
 }
 
-const num = (value: InsightValue | undefined): number => (typeof value === 'number' ? value : 0);
-const sum = (rows: readonly InsightRow[], key: string) => rows.reduce((total, row) => total + num(row[key]), 0);
-
-function maxBy<T>(items: readonly T[], score: (item: T) => number): T | undefined {
-  let best: T | undefined;
-  let bestScore = -Infinity;
-  for (const item of items) {
-    const s = score(item);
-    if (s > bestScore) [best, bestScore] = [item, s];
-  }
-  return best;
+/** The summary of an insight's whole answer (`/internal/insights/:name/summary`): KPI values, chart rows. */
+export interface InsightSummary {
+  columns: InsightColumn[];
+  asOf: string;
+  total: number;
+  kpis: Record<string, InsightValue>;
+  chart: InsightRow[];
+  categories?: { total: number; shown: number; other: string | null };
 }
 
-/** The KPIs of an insight's result; the first is the headline. */
-export function insightKpis(name: string, result: InsightResult): Kpi[] {
-  const rows = result.rows;
+const value = (kpis: Record<string, InsightValue>, key: string): number | string | null => {
+  const v = kpis[key];
+  return typeof v === 'number' || typeof v === 'string' ? v : null;
+};
+const detail = (kpis: Record<string, InsightValue>, key: string): string | undefined => (kpis[key] === null || kpis[key] === undefined ? undefined : String(kpis[key]));
+
+/** The KPIs of an insight (computed over its whole answer, in SQL); the first is the headline. */
+export function insightKpis(name: string, summary: Pick<InsightSummary, 'kpis' | 'asOf' | 'total'>): Kpi[] {
+  const k = summary.kpis;
   switch (name) {
     case 'low-stock':
       return [
-        { id: 'to-reorder', label: 'Products to reorder', value: rows.length, format: 'count' },
-        { id: 'out-of-stock', label: 'Out of stock', value: rows.filter((r) => num(r.stock) <= 0).length, format: 'count' },
-        {
-          id: 'under-week',
-          label: 'Under 7 days of cover',
-          value: rows.filter((r) => typeof r.days_of_cover === 'number' && r.days_of_cover < 7).length,
-          format: 'count',
-        },
-        { id: 'units-30d', label: 'Their units sold, 30 days', value: sum(rows, 'units_30d'), format: 'count', detail: `to ${result.asOf}` },
+        { id: 'to-reorder', label: 'Products to reorder', value: value(k, 'to_reorder'), format: 'count' },
+        { id: 'out-of-stock', label: 'Out of stock', value: value(k, 'out_of_stock'), format: 'count' },
+        { id: 'under-week', label: 'Under 7 days of cover', value: value(k, 'under_week'), format: 'count' },
+        { id: 'units-30d', label: 'Their units sold, 30 days', value: value(k, 'units_30d'), format: 'count', detail: `to ${summary.asOf}` },
       ];
-    case 'category-rollup': {
-      const total = rows.find((r) => r.level === 'total');
+    case 'category-rollup':
       return [
-        { id: 'stock-value', label: 'Stock value (at cost)', value: num(total?.stock_value), format: 'money' },
-        { id: 'sales-value', label: 'Sales value', value: num(total?.sales_value), format: 'money' },
-        { id: 'sales-units', label: 'Units sold', value: num(total?.sales_units), format: 'count' },
-        { id: 'categories', label: 'Categories', value: rows.filter((r) => r.level === 'category').length, format: 'count' },
+        { id: 'stock-value', label: 'Stock value (at cost)', value: value(k, 'stock_value'), format: 'money' },
+        { id: 'sales-value', label: 'Sales value', value: value(k, 'sales_value'), format: 'money' },
+        { id: 'sales-units', label: 'Units sold', value: value(k, 'sales_units'), format: 'count' },
+        { id: 'categories', label: 'Categories', value: value(k, 'categories'), format: 'count' },
       ];
-    }
-    case 'sales-trend': {
-      const byDay = new Map<string, number>();
-      for (const row of rows) byDay.set(String(row.day), (byDay.get(String(row.day)) ?? 0) + num(row.sales_value));
-      const total = sum(rows, 'sales_value');
-      const best = maxBy([...byDay], ([, value]) => value);
+    case 'sales-trend':
       return [
-        { id: 'per-day', label: 'Average sales per selling day', value: byDay.size ? total / byDay.size : null, format: 'money' },
-        { id: 'sales-value', label: 'Sales value', value: total, format: 'money' },
-        { id: 'days', label: 'Days with sales', value: byDay.size, format: 'count' },
-        { id: 'best-day', label: 'Best day', value: best?.[1] ?? null, format: 'money', detail: best?.[0] },
+        { id: 'per-day', label: 'Average sales per selling day', value: value(k, 'per_day'), format: 'money' },
+        { id: 'sales-value', label: 'Sales value', value: value(k, 'sales_value'), format: 'money' },
+        { id: 'days', label: 'Days with sales', value: value(k, 'days'), format: 'count' },
+        { id: 'best-day', label: 'Best day', value: value(k, 'best_day_value'), format: 'money', detail: detail(k, 'best_day') },
       ];
-    }
-    case 'sales-pivot': {
-      const categories = result.columns.filter((c) => c.name !== 'month').map((c) => c.name);
-      const monthTotal = (row: InsightRow) => categories.reduce((t, c) => t + num(row[c]), 0);
-      const bestMonth = maxBy(rows, monthTotal);
-      const bestCategory = maxBy(categories, (c) => sum(rows, c));
+    case 'sales-pivot':
       return [
-        { id: 'best-month', label: 'Best month', value: bestMonth ? monthTotal(bestMonth) : null, format: 'money', detail: bestMonth ? String(bestMonth.month) : undefined },
-        { id: 'sales-value', label: 'Sales value', value: rows.reduce((t, r) => t + monthTotal(r), 0), format: 'money' },
-        { id: 'months', label: 'Months', value: rows.length, format: 'count' },
-        { id: 'top-category', label: 'Top category', value: bestCategory ? sum(rows, bestCategory) : null, format: 'money', detail: bestCategory },
+        { id: 'best-month', label: 'Best month', value: value(k, 'best_month_value'), format: 'money', detail: detail(k, 'best_month') },
+        { id: 'sales-value', label: 'Sales value', value: value(k, 'sales_value'), format: 'money' },
+        { id: 'months', label: 'Months', value: value(k, 'months'), format: 'count' },
+        { id: 'top-category', label: 'Top category', value: value(k, 'top_category_value'), format: 'money', detail: detail(k, 'top_category') },
       ];
-    }
-    case 'product-sales': {
-      const top = maxBy(rows, (r) => num(r.sales_value));
+    case 'product-sales':
       return [
-        { id: 'products', label: 'Products sold', value: rows.length, format: 'count' },
-        { id: 'units', label: 'Units sold', value: sum(rows, 'units'), format: 'count' },
-        { id: 'sales-value', label: 'Sales value', value: sum(rows, 'sales_value'), format: 'money' },
-        { id: 'top-product', label: 'Top product', value: top ? num(top.sales_value) : null, format: 'money', detail: top ? String(top.name ?? top.sku ?? '(no sku)') : undefined },
+        { id: 'products', label: 'Products sold', value: value(k, 'products'), format: 'count' },
+        { id: 'units', label: 'Units sold', value: value(k, 'units'), format: 'count' },
+        { id: 'sales-value', label: 'Sales value', value: value(k, 'sales_value'), format: 'money' },
+        { id: 'top-product', label: 'Top product', value: value(k, 'top_value'), format: 'money', detail: detail(k, 'top_product') },
       ];
-    }
-    case 'family-summary': {
-      const total = rows.find((r) => r.level === 'total');
-      const plan = num(total?.plan_units);
+    case 'family-summary':
       return [
-        { id: 'vs-plan', label: 'Units sold vs plan', value: plan > 0 ? num(total?.sales_units) / plan : null, format: 'percent' },
-        { id: 'sales-units', label: 'Units sold', value: num(total?.sales_units), format: 'count' },
-        { id: 'plan-units', label: 'Plan units', value: plan, format: 'count' },
-        { id: 'sales-value', label: 'Sales value', value: num(total?.sales_value), format: 'money' },
+        { id: 'vs-plan', label: 'Units sold vs plan', value: value(k, 'vs_plan'), format: 'percent' },
+        { id: 'sales-units', label: 'Units sold', value: value(k, 'sales_units'), format: 'count' },
+        { id: 'plan-units', label: 'Plan units', value: value(k, 'plan_units'), format: 'count' },
+        { id: 'sales-value', label: 'Sales value', value: value(k, 'sales_value'), format: 'money' },
       ];
-    }
     default:
-      return [{ id: 'rows', label: 'Rows', value: rows.length, format: 'count' }];
+      return [{ id: 'rows', label: 'Rows', value: summary.total, format: 'count' }];
   }
 }

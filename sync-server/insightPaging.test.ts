@@ -13,7 +13,7 @@ import { seededRandom } from '../lib/demoWorkbook';
 import { INSIGHT_NAMES } from '../lib/insights/index';
 import { MAX_PIVOT_CATEGORIES, OTHER_COLUMN } from '../lib/insights/salesPivot';
 import { appendProducts, appendSales, createInsightTables, daysSinceEpoch, type ProductRecord, type SaleRecord } from '../testing/insightTables';
-import { InsightError, runInsight, runInsightJson, type InsightResult } from './insightRunner';
+import { InsightError, prepareInsight, runInsight, runInsightJson, runSummary, type InsightResult } from './insightRunner';
 
 const NOW = new Date(2024, 2, 20, 12, 0);
 const CATEGORIES = ['Tools', 'tools', 'a\u0000b', 'tab\there', "O'Brien's", '=SUM(A1)', 'comma, "quoted"', ' padded ', 'line\nbreak', ''];
@@ -238,3 +238,38 @@ function assertSorted(result: InsightResult, column: string, sign: 1 | -1, label
     assert.ok(sign * cmp <= 0, `${label}: ${JSON.stringify(a)} before ${JSON.stringify(b)}`);
   }
 }
+
+test("the pages' summaries: KPIs computed in SQL over the whole answer agree with the answer's rows", async () => {
+  const summary = async (name: string, query: Record<string, string> = {}) =>
+    JSON.parse(Buffer.concat(await runSummary(connection, prepareInsight(name, new URLSearchParams(query), NOW))).toString('utf8')) as {
+      total: number;
+      kpis: Record<string, number | string | null>;
+      chart: Array<Record<string, unknown>>;
+    };
+  const sum = (rows: InsightResult['rows'], key: string) => rows.reduce((t, r) => t + (typeof r[key] === 'number' ? (r[key] as number) : 0), 0);
+  const low = await run('low-stock', { ...QUERY_FOR['low-stock'], limit: 'all' });
+  const lowSummary = await summary('low-stock', QUERY_FOR['low-stock']);
+  assert.equal(lowSummary.total, low.total);
+  assert.equal(lowSummary.kpis.to_reorder, low.rows.length);
+  assert.equal(lowSummary.kpis.out_of_stock, low.rows.filter((r) => (r.stock as number) <= 0).length);
+  assert.equal(lowSummary.kpis.units_30d, sum(low.rows, 'units_30d'));
+  assert.deepEqual(lowSummary.chart.map((r) => r.sku), low.rows.slice(0, 25).map((r) => r.sku), 'the most urgent first');
+  const products = await run('product-sales', { limit: 'all' });
+  const productSummary = await summary('product-sales');
+  assert.equal(productSummary.kpis.products, products.total);
+  assert.equal(productSummary.kpis.units, sum(products.rows, 'units'));
+  assert.equal(productSummary.chart.length, 25);
+  assert.equal(productSummary.chart[0].sales_value, Math.max(...products.rows.map((r) => r.sales_value as number)));
+  const rollup = await run('category-rollup', { limit: 'all' });
+  const rollupSummary = await summary('category-rollup');
+  assert.equal(rollupSummary.kpis.sales_value, rollup.rows.find((r) => r.level === 'total')!.sales_value);
+  assert.equal(rollupSummary.kpis.categories, rollup.rows.filter((r) => r.level === 'category').length);
+  const trend = await run('sales-trend', { limit: 'all' });
+  const trendSummary = await summary('sales-trend');
+  assert.equal(trendSummary.kpis.days, new Set(trend.rows.map((r) => r.day)).size);
+  assert.equal(trendSummary.kpis.sales_value, sum(trend.rows, 'sales_value'));
+  const pivotSummaryBody = await summary('sales-pivot');
+  assert.equal(pivotSummaryBody.kpis.months, (await run('sales-pivot', {})).total);
+  const family = await summary('family-summary');
+  assert.ok(family.chart.every((r) => r.level === 'family') && family.chart.length > 0);
+});

@@ -4,7 +4,7 @@ import { LiveRefresh } from '@/app/components/insights/LiveRefresh';
 import { DataAsOf } from '@/app/components/insights/DataAsOf';
 import { INSIGHTS } from '@/lib/insights/index';
 import { insightKpis, formatValue } from '@/lib/insightViews';
-import { latestDataChange, loadInsight } from '@/lib/node/insightClient';
+import { loadInsightMeta, loadInsightSummary } from '@/lib/node/insightClient';
 import '@/app/components/insights/insights.css';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,8 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Insights · Cellar' };
 
 export default async function InsightsIndexPage() {
-  const [loads, changedAt] = await Promise.all([Promise.all(INSIGHTS.map((insight) => loadInsight(insight.name, {}))), latestDataChange()]);
+  const [loads, meta] = await Promise.all([Promise.all(INSIGHTS.map((insight) => loadInsightSummary(insight.name))), loadInsightMeta()]);
+  const changedAt = meta.ok && meta.result.meta.changedAt ? new Date(meta.result.meta.changedAt) : null;
   return (
     <section className="insights">
       <div className="insight-heading">

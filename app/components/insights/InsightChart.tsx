@@ -1,11 +1,14 @@
-import { renderInsightChart } from '@/lib/insightCharts';
-import type { InsightResult } from '@/lib/insightViews';
+import { cachedInsightChart } from '@/lib/node/chartCache';
+import type { InsightSummary } from '@/lib/insightViews';
 
-/** The insight's chart, rendered to SVG on the server with Observable Plot. */
-export function InsightChart({ name, result }: { name: string; result: InsightResult }) {
-  let chart: ReturnType<typeof renderInsightChart>;
+/**
+ * The insight's chart, drawn on the server with Observable Plot from the summary's chart rows (an
+ * aggregate, not the answer), and reused until the data changes.
+ */
+export function InsightChart({ name, summary, filters, version }: { name: string; summary: InsightSummary; filters: string; version: string }) {
+  let chart: ReturnType<typeof cachedInsightChart>;
   try {
-    chart = renderInsightChart(name, result);
+    chart = cachedInsightChart(name, filters, version, summary);
   } catch (error) {
     console.error(`chart of ${name} failed`, error);
     return <p className="muted chart-empty">The chart could not be drawn; the table below has the data.</p>;

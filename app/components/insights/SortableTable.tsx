@@ -1,124 +1,120 @@
-'use client';
-// The insight's rows as a table: click a header to sort (ascending, descending, back to the insight's own
-// order); "Download CSV" saves the rows in the order shown.
-import { useMemo, useState } from 'react';
-import { toCsv } from '@/lib/csv';
-import { columnFormat, formatValue, type InsightRow, type InsightValue } from '@/lib/insightViews';
+// One page of an insight's answer as a table, sorted and paged on the server: a header link sorts by that
+// column (ascending, descending, back to the insight's own order), Previous/Next move by a page, all kept
+// in the page's URL (`sort`, `dir`, `offset`), so a live refresh re-renders the same view. "Download CSV"
+// is the API's `format=csv` with the same filters and sort: every row, not only this page.
+import Link from 'next/link';
+import { columnFormat, formatValue, type InsightRow } from '@/lib/insightViews';
 import type { InsightColumn } from '@/lib/insights/insight';
 
-/** Rows rendered before "Show all" (the CSV always has every row). */
-const INITIAL_ROWS = 500;
+type Sort = { column: string; dir: 'asc' | 'desc' } | null;
 
-type Sort = { column: string; direction: 'ascending' | 'descending' } | null;
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-function compare(a: InsightValue | undefined, b: InsightValue | undefined): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
+export interface TablePage {
+  columns: InsightColumn[];
+  rows: InsightRow[];
+  total: number;
+  offset: number;
+  limit: number | 'all';
+  sort: Sort;
 }
 
-export function SortableTable({ insight, columns, rows, fileName }: { insight: string; columns: InsightColumn[]; rows: InsightRow[]; fileName: string }) {
-  const [sort, setSort] = useState<Sort>(null);
-  const [showAll, setShowAll] = useState(false);
+/** The page URL with `changes` applied (null removes a parameter). */
+function withParams(base: string, query: URLSearchParams, changes: Record<string, string | null>): string {
+  const next = new URLSearchParams(query);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) next.delete(key);
+    else next.set(key, value);
+  }
+  const text = next.toString();
+  return text ? `${base}?${text}` : base;
+}
 
-  const sorted = useMemo(() => {
-    if (!sort) return rows;
-    const sign = sort.direction === 'ascending' ? 1 : -1;
-    // Empty values stay last in both directions; ties keep the insight's order (Array.sort is stable).
-    return [...rows].sort((x, y) => {
-      const a = x[sort.column];
-      const b = y[sort.column];
-      const aEmpty = a === null || a === undefined;
-      const bEmpty = b === null || b === undefined;
-      if (aEmpty || bEmpty) return aEmpty === bEmpty ? 0 : aEmpty ? 1 : -1;
-      return sign * compare(a, b);
-    });
-  }, [rows, sort]);
-
-  const cycle = (column: string) =>
-    setSort((current) =>
-      current?.column !== column ? { column, direction: 'ascending' } : current.direction === 'ascending' ? { column, direction: 'descending' } : null,
-    );
-
-  const download = () => {
-    const csv = toCsv(
-      columns.map((c) => c.name),
-      sorted.map((row) => columns.map((c) => row[c.name])),
-    );
-    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+export function SortableTable({ insight, page, query, csvHref }: { insight: string; page: TablePage; query: URLSearchParams; csvHref: string }) {
+  const base = `/insights/${insight}`;
+  const formats = page.columns.map((c) => columnFormat(insight, c));
+  const size = page.limit === 'all' ? page.total : page.limit;
+  const first = page.rows.length === 0 ? 0 : page.offset + 1;
+  const last = page.offset + page.rows.length;
+  const sortHref = (column: string) => {
+    const current = page.sort?.column === column ? page.sort.dir : null;
+    const next = current === null ? { sort: column, dir: 'asc' } : current === 'asc' ? { sort: column, dir: 'desc' } : { sort: null, dir: null };
+    return withParams(base, query, { ...next, offset: null });
   };
-
-  const formats = columns.map((c) => columnFormat(insight, c));
-  const visible = showAll ? sorted : sorted.slice(0, INITIAL_ROWS);
+  const ariaSort = (column: string) => (page.sort?.column === column ? (page.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
 
   return (
     <div className="insight-table-block">
       <div className="insight-table-bar">
-        <span className="muted" data-testid="insight-row-count">
-          {rows.length.toLocaleString('en-US')} row{rows.length === 1 ? '' : 's'}
-          {sort ? ` · sorted by ${sort.column}, ${sort.direction}` : ''}
+        <span className="muted" data-testid="insight-row-count" data-total={page.total}>
+          {page.total.toLocaleString('en-US')} row{page.total === 1 ? '' : 's'}
+          {page.total > page.rows.length ? ` · showing ${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}` : ''}
+          {page.sort ? ` · sorted by ${page.sort.column}, ${page.sort.dir === 'asc' ? 'ascending' : 'descending'}` : ''}
         </span>
-        <button type="button" onClick={download} disabled={rows.length === 0} data-testid="insight-csv">
+        <a className="button" href={csvHref} download data-testid="insight-csv" aria-disabled={page.total === 0 || undefined}>
           Download CSV
-        </button>
+        </a>
       </div>
       <div className="insight-table-scroll">
         <table className="data insight-table" data-testid="insight-table">
           <thead>
             <tr>
-              {columns.map((column, i) => (
+              {page.columns.map((column, i) => (
                 <th
                   key={column.name}
                   scope="col"
-                  aria-sort={sort?.column === column.name ? sort.direction : 'none'}
+                  aria-sort={ariaSort(column.name)}
                   className={formats[i] === 'text' || formats[i] === 'date' ? undefined : 'num'}
                   data-column={column.name}
                 >
-                  <button type="button" className="sort" onClick={() => cycle(column.name)} title={`Sort by ${column.name}`}>
+                  <Link className="sort" href={sortHref(column.name)} scroll={false} title={`Sort by ${column.name}`}>
                     {column.name}
                     <span aria-hidden="true" className="sort-mark">
-                      {sort?.column === column.name ? (sort.direction === 'ascending' ? '▲' : '▼') : '↕'}
+                      {page.sort?.column === column.name ? (page.sort.dir === 'asc' ? '▲' : '▼') : '↕'}
                     </span>
-                  </button>
+                  </Link>
                 </th>
               ))}
             </tr>
           </thead>
           <tbody>
-            {visible.map((row, r) => (
-              <tr key={r} className={typeof row.level === 'string' && row.level !== 'family' ? `level-${row.level}` : undefined}>
-                {columns.map((column, i) => (
+            {page.rows.map((row, r) => (
+              <tr key={page.offset + r} className={typeof row.level === 'string' && row.level !== 'family' ? `level-${row.level}` : undefined}>
+                {page.columns.map((column, i) => (
                   <td key={column.name} className={formats[i] === 'text' || formats[i] === 'date' ? undefined : 'num'} data-value={row[column.name] ?? ''}>
                     {formatValue(row[column.name], formats[i])}
                   </td>
                 ))}
               </tr>
             ))}
-            {rows.length === 0 ? (
+            {page.rows.length === 0 ? (
               <tr>
-                <td colSpan={columns.length} className="muted empty">
-                  No rows for these filters.
+                <td colSpan={page.columns.length} className="muted empty">
+                  {page.total === 0 ? 'No rows for these filters.' : 'No rows on this page.'}
                 </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       </div>
-      {visible.length < sorted.length ? (
-        <p>
-          <button type="button" onClick={() => setShowAll(true)}>
-            Show all {sorted.length.toLocaleString('en-US')} rows
-          </button>{' '}
-          <span className="muted">(showing the first {INITIAL_ROWS.toLocaleString('en-US')})</span>
-        </p>
+      {page.total > size ? (
+        <nav className="insight-pager" aria-label="Table pages" data-testid="insight-pager">
+          {page.offset > 0 ? (
+            <Link href={withParams(base, query, { offset: page.offset - size > 0 ? String(page.offset - size) : null })} scroll={false} rel="prev">
+              Previous {size.toLocaleString('en-US')}
+            </Link>
+          ) : (
+            <span className="muted">Previous</span>
+          )}
+          <span className="muted">
+            page {Math.floor(page.offset / size) + 1} of {Math.ceil(page.total / size)}
+          </span>
+          {last < page.total ? (
+            <Link href={withParams(base, query, { offset: String(page.offset + size) })} scroll={false} rel="next">
+              Next {size.toLocaleString('en-US')}
+            </Link>
+          ) : (
+            <span className="muted">Next</span>
+          )}
+        </nav>
       ) : null}
     </div>
   );

@@ -7,16 +7,13 @@ import { InsightFilters } from '@/app/components/insights/InsightFilters';
 import { Kpis } from '@/app/components/insights/Kpis';
 import { LiveRefresh } from '@/app/components/insights/LiveRefresh';
 import { SortableTable } from '@/app/components/insights/SortableTable';
-import { safeFileName } from '@/lib/csv';
 import { getInsight, INSIGHTS } from '@/lib/insights/index';
+import { PAGING_PARAMS } from '@/lib/insights/paging';
 import { COMMON_FILTERS, insightFilters, insightKpis } from '@/lib/insightViews';
-import { latestDataChange, loadInsight } from '@/lib/node/insightClient';
+import { loadInsightView } from '@/lib/node/insightClient';
 import '@/app/components/insights/insights.css';
 
 export const dynamic = 'force-dynamic';
-
-/** Rows handed to the browser's table at most (the API has them all). */
-const MAX_TABLE_ROWS = 10_000;
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -30,13 +27,20 @@ export default async function InsightPage({ params, searchParams }: Props) {
   const insight = getInsight(name);
   if (!insight) notFound();
   const query = await searchParams;
-  // The whole query string goes to the API, which is the one place parameters are validated.
-  const [load, categories, changedAt] = await Promise.all([loadInsight(name, query), categoryList(), latestDataChange()]);
+  // The whole query string goes to the API, which is the one place parameters are validated. One call
+  // brings the table's page, the KPI values and chart rows, and the filter's categories.
+  const load = await loadInsightView(name, query);
 
   const values: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) if (typeof value === 'string' && value !== '') values[key] = value;
   const carried = new URLSearchParams(COMMON_FILTERS.flatMap((key) => (values[key] ? [[key, values[key]]] : [])));
-  const fileStem = [insight.name, values.from, values.to, values.asOf && `as-of-${values.asOf}`, values.category].filter(Boolean).join(' ');
+  const filters = new URLSearchParams(Object.entries(values).filter(([key]) => !(PAGING_PARAMS as readonly string[]).includes(key)));
+  const tableQuery = new URLSearchParams(Object.entries(values));
+  const csvQuery = new URLSearchParams(filters);
+  for (const key of ['sort', 'dir'] as const) if (values[key]) csvQuery.set(key, values[key]);
+  csvQuery.set('format', 'csv');
+  const categories = load.ok ? load.result.meta.categories : [];
+  const changedAt = load.ok && load.result.meta.changedAt ? new Date(load.result.meta.changedAt) : null;
 
   return (
     <section className="insights">
@@ -55,28 +59,23 @@ export default async function InsightPage({ params, searchParams }: Props) {
       <div className="insight-heading">
         <h1>{insight.title}</h1>
         <div className="insight-status">
-          <DataAsOf changedAt={changedAt} asOf={load.ok && name === 'low-stock' ? load.result.asOf : undefined} />
+          <DataAsOf changedAt={changedAt} asOf={load.ok && name === 'low-stock' ? load.result.page.asOf : undefined} />
           <LiveRefresh />
         </div>
       </div>
       <p className="muted">{insight.description}</p>
-      <InsightFilters key={new URLSearchParams(values).toString()} action={`/insights/${name}`} filters={insightFilters(name)} values={values} categories={categories} />
+      <InsightFilters key={filters.toString()} action={`/insights/${name}`} filters={insightFilters(name)} values={values} categories={categories} />
       {load.ok ? (
         <>
-          <Kpis kpis={insightKpis(name, load.result)} />
-          <InsightChart name={name} result={load.result} />
-          {load.result.rows.length > MAX_TABLE_ROWS ? (
-            <p className="muted">
-              The table shows the first {MAX_TABLE_ROWS.toLocaleString('en-US')} of {load.result.rows.length.toLocaleString('en-US')} rows; narrow the filters
-              or use <code>/api/insights/{name}</code> for all of them.
+          <Kpis kpis={insightKpis(name, load.result.summary)} />
+          {load.result.summary.categories?.other ? (
+            <p className="muted" data-testid="insight-categories-note">
+              The {load.result.summary.categories.shown} best-selling of {load.result.summary.categories.total.toLocaleString('en-US')} categories have their own
+              column; the others are summed in <strong>{load.result.summary.categories.other}</strong>.
             </p>
           ) : null}
-          <SortableTable
-            insight={name}
-            columns={load.result.columns}
-            rows={load.result.rows.slice(0, MAX_TABLE_ROWS)}
-            fileName={safeFileName(fileStem, name)}
-          />
+          <InsightChart name={name} summary={load.result.summary} filters={filters.toString()} version={load.result.version} />
+          <SortableTable insight={name} page={load.result.page} query={tableQuery} csvHref={`/api/insights/${name}?${csvQuery}`} />
         </>
       ) : (
         <div className="insight-error" role="alert" data-testid="insight-error" data-status={load.status}>
@@ -91,11 +90,4 @@ export default async function InsightPage({ params, searchParams }: Props) {
       )}
     </section>
   );
-}
-
-/** The categories present in the data, for the filter's choices (none when that read fails). */
-async function categoryList(): Promise<string[]> {
-  const load = await loadInsight('category-rollup', {});
-  if (!load.ok) return [];
-  return load.result.rows.filter((r) => r.level === 'category' && typeof r.category === 'string').map((r) => String(r.category));
 }
