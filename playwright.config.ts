@@ -2,6 +2,7 @@
 // older than the sources), starts the real sync server on a fresh data directory and `next start`, each
 // on a free loopback port, and tears both down afterwards.
 import { defineConfig } from '@playwright/test';
+import { adminHeaders, OWNER_STATE } from './e2e/servers';
 
 process.env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = '1';
 
@@ -19,6 +20,10 @@ export default defineConfig({
   use: {
     headless: true,
     viewport: { width: 1400, height: 900 },
+    // Tests act as the owner through CELLAR_ADMIN_TOKEN (API requests and pages alike); the access specs
+    // make contexts of their own without it.
+    extraHTTPHeaders: adminHeaders,
+    storageState: OWNER_STATE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

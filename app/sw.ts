@@ -2,7 +2,7 @@
 // built app shell (Next's static chunks, public files) and caches pages as they are visited, so a sheet
 // opened once opens and reloads with no network; its data then comes from IndexedDB.
 import { defaultCache } from '@serwist/turbopack/worker';
-import { NetworkFirst, Serwist, type PrecacheEntry } from 'serwist';
+import { NetworkFirst, NetworkOnly, Serwist, type PrecacheEntry } from 'serwist';
 
 declare const self: { __SW_MANIFEST: (PrecacheEntry | string)[] | undefined };
 
@@ -12,6 +12,8 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: false,
   runtimeCaching: [
+    // Socket tokens and session calls are credentials: never cached.
+    { matcher: ({ sameOrigin, url }) => sameOrigin && (url.pathname.endsWith('/socket-token') || url.pathname === '/api/whoami'), handler: new NetworkOnly() },
     {
       // Pages (the sheet list, visited sheets), whether navigated to or cached on request after the
       // worker installed: network first, the cached copy when offline. RSC payloads go to their own cache.

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { ensureBuild, startApp } from '../e2e/servers';
+import { adminHeaders, E2E_ADMIN_TOKEN, ensureBuild, startApp } from '../e2e/servers';
 import { HybridLogicalClock } from '../lib/hlc';
 import { MESSAGE_SAVED, readSaved } from '../lib/protocol';
 import type { CellValue } from '../lib/schema';
@@ -49,6 +49,7 @@ async function connectClient(syncPort: number, sheetId: string) {
   const provider = new WebsocketProvider(`ws://127.0.0.1:${syncPort}`, sheetId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: { token: E2E_ADMIN_TOKEN },
   });
   let saved = new Map<number, number>();
   const waiters: (() => void)[] = [];
@@ -134,7 +135,7 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
   try {
     const created = await fetch(`${app.baseUrl}/api/sheets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminHeaders },
       body: JSON.stringify({ title: 'Bench grid', template: 'blank' }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -161,7 +162,7 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
     const cold: number[] = [];
     const warm: number[] = [];
     for (let i = 0; i < openRuns; i++) {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block', extraHTTPHeaders: adminHeaders });
       const page = await context.newPage();
       cold.push(await openAndMeasure(page, url));
       if (process.env.CELLAR_BENCH_DEBUG) {
@@ -176,7 +177,7 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
     log(`bench grid: open cold ${cold.map(round).join(', ')} ms; warm ${warm.map(round).join(', ')} ms`);
 
     // Remote edits into the visible window.
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block', extraHTTPHeaders: adminHeaders });
     const page = await context.newPage();
     await openAndMeasure(page, url);
     await page.waitForFunction(SAVED_SCRIPT);

@@ -126,7 +126,7 @@ async function benchSize(size: WorkspaceSize, asOf: string, runs: number, public
     let publicApiSkipped: string | null = publicApi ? (hasNextBuild() ? null : 'no production build (.next/BUILD_ID); run `npm run build`') : 'not requested';
     try {
       const internal = new Map<string, { p50: number; bytes: number; rows: number }>();
-      const auth = { authorization: `Bearer ${sync.secret}` };
+      const auth = { authorization: `Bearer ${sync.secret}`, 'x-cellar-auth': `Bearer ${sync.adminToken}` };
       for (const insight of INSIGHTS) {
         const url = `${sync.httpUrl}/internal/insights/${insight.name}`;
         const first = await timeGet(url, auth);
@@ -141,9 +141,10 @@ async function benchSize(size: WorkspaceSize, asOf: string, runs: number, public
           try {
             for (const insight of INSIGHTS) {
               const url = `${next.baseUrl}/api/insights/${insight.name}`;
-              await timeGet(url);
-              publicP50.set(insight.name, await medianMs(() => timeGet(url), runs));
-              const identity = { 'accept-encoding': 'identity' };
+              const bearer = { authorization: `Bearer ${sync.adminToken}` };
+              await timeGet(url, bearer);
+              publicP50.set(insight.name, await medianMs(() => timeGet(url, bearer), runs));
+              const identity = { ...bearer, 'accept-encoding': 'identity' };
               await timeGet(url, identity);
               publicIdentityP50.set(insight.name, await medianMs(() => timeGet(url, identity), runs));
             }

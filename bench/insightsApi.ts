@@ -43,7 +43,8 @@ export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`next start exited with code ${child.exitCode}`);
-        return (await fetch(`${baseUrl}/api/sheets`, { signal: AbortSignal.timeout(5000) })).status === 200;
+        const headers = { authorization: `Bearer ${sync.adminToken}` };
+        return (await fetch(`${baseUrl}/api/sheets`, { headers, signal: AbortSignal.timeout(5000) })).status === 200;
       },
       { timeoutMs: 60_000, intervalMs: 200, what: 'next start to answer' },
     );

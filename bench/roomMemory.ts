@@ -12,7 +12,7 @@ import { insertColumn, insertRows, readColumns } from '../lib/sheetDoc';
 import { serverParts } from '../sync-server/extensions';
 import { startSyncServer } from '../sync-server/syncServer';
 import { connectStockClient } from '../sync-server/testing/stockClient';
-import { waitFor } from '../sync-server/testing/syncServerProcess';
+import { TEST_ADMIN_TOKEN, waitFor } from '../sync-server/testing/syncServerProcess';
 
 export interface RoomMemoryReport {
   cells: number;
@@ -33,12 +33,19 @@ export async function benchRoomMemory(): Promise<RoomMemoryReport> {
   if (!gc) throw new Error('run with node --expose-gc');
   const dir = mkdtempSync(join(tmpdir(), 'cellar-bench-memory-'));
   const idleUnloadMs = 1000;
-  const server = await startSyncServer({ databaseFile: join(dir, 'cellar.duckdb'), secret: 'bench', port: 0, idleUnloadMs, parts: serverParts() });
+  const server = await startSyncServer({
+    databaseFile: join(dir, 'cellar.duckdb'),
+    secret: 'bench',
+    adminToken: TEST_ADMIN_TOKEN,
+    port: 0,
+    idleUnloadMs,
+    parts: serverParts(),
+  });
   try {
     const wsUrl = server.url.replace('http', 'ws');
     const created = await fetch(`${server.url}/internal/sheets`, {
       method: 'POST',
-      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer bench', 'x-cellar-auth': `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'memory', template: 'blank' }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -57,7 +64,7 @@ export async function benchRoomMemory(): Promise<RoomMemoryReport> {
     const loadStarted = performance.now();
     // A bare socket that asks for everything and keeps nothing: a client replica in this process would
     // be counted as the server's memory.
-    const socket = new WebSocket(`${wsUrl}/${id}`);
+    const socket = new WebSocket(`${wsUrl}/${id}?token=${TEST_ADMIN_TOKEN}`);
     await new Promise<void>((resolve, reject) => {
       socket.on('open', () => {
         socket.send(encodeSyncStep1(new Y.Doc()));

@@ -1,12 +1,35 @@
 // Starting the real processes for e2e tests and benchmarks: a production build (built once when stale),
 // the sync server on a fresh CELLAR_DATA, and `next start`, each on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
+
+/** CELLAR_ADMIN_TOKEN of the e2e and bench servers: the API requests of tests send it by default. */
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+export const adminHeaders = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+/** Playwright storage state with the e2e owner's session cookie (written by global setup). */
+export const OWNER_STATE = join(ROOT, 'test-results', '.auth', 'owner.json');
+export const E2E_OWNER = { name: 'E2E Owner', email: 'owner@e2e.test', password: 'correct horse battery staple' };
+
+/** Runs the first-run setup through the public API and saves the owner's session as Playwright storage state. */
+export async function createOwner(baseUrl: string, statePath: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...adminHeaders },
+    body: JSON.stringify(E2E_OWNER),
+  });
+  if (response.status !== 201) throw new Error(`setup answered ${response.status}: ${await response.text()}`);
+  const cookie = /^cellar_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+  if (!cookie) throw new Error('setup set no session cookie');
+  const host = new URL(baseUrl).hostname;
+  const state = { cookies: [{ name: 'cellar_session', value: cookie[1], domain: host, path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] };
+  mkdirSync(dirname(statePath), { recursive: true });
+  writeFileSync(statePath, JSON.stringify(state));
+}
 
 export interface RunningApp {
   baseUrl: string;
@@ -58,12 +81,12 @@ export function ensureBuild(log: (line: string) => void = console.log): void {
   if (result.status !== 0) throw new Error('next build failed');
 }
 
-async function waitFor(url: string, accept: (status: number) => boolean, child: ChildProcess, name: string, timeoutMs = 60_000): Promise<void> {
+async function waitFor(url: string, accept: (status: number) => boolean, child: ChildProcess, name: string, timeoutMs = 60_000, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
       if (accept(response.status)) return;
     } catch {
       // not up yet
@@ -98,7 +121,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startApp(options: { seed?: boolean; quiet?: boolean } = {}): Promise<RunningApp> {
+export async function startApp(options: { seed?: boolean; quiet?: boolean; env?: Record<string, string> } = {}): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cellar-e2e-'));
   const syncPort = await freePort();
   const webPort = await freePort();
@@ -109,7 +132,9 @@ export async function startApp(options: { seed?: boolean; quiet?: boolean } = {}
     SYNC_HOST: '127.0.0.1',
     PORT: String(webPort),
     CELLAR_SEED: options.seed === false ? '0' : (process.env.CELLAR_SEED ?? '1'),
+    CELLAR_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     NEXT_TELEMETRY_DISABLED: '1',
+    ...options.env,
   };
   const stdio = options.quiet === false ? 'inherit' : 'ignore';
   const sync = spawn('npx', ['tsx', 'sync-server/main.ts'], { cwd: ROOT, env, stdio, detached: true });
@@ -120,7 +145,7 @@ export async function startApp(options: { seed?: boolean; quiet?: boolean } = {}
   };
   try {
     await waitFor(`http://127.0.0.1:${syncPort}/`, () => true, sync, 'sync server');
-    await waitFor(`http://127.0.0.1:${webPort}/api/sheets`, (s) => s === 200, web, 'next start');
+    await waitFor(`http://127.0.0.1:${webPort}/api/sheets`, (s) => s === 200, web, 'next start', 60_000, adminHeaders);
   } catch (error) {
     await stop();
     throw error;

@@ -9,6 +9,7 @@ import { HybridLogicalClock } from '../lib/hlc';
 import type { CellValue } from '../lib/schema';
 import { insertColumn, insertRows, readColumns } from '../lib/sheetDoc';
 import { apiSheet, baseUrl, docValues } from './helpers';
+import { E2E_ADMIN_TOKEN } from './servers';
 
 const COLUMNS = 30;
 const ROWS = 300;
@@ -21,6 +22,7 @@ async function wideSheet(request: Parameters<typeof apiSheet>[0]): Promise<strin
   const provider = new WebsocketProvider(`ws://127.0.0.1:${process.env.CELLAR_E2E_SYNC_PORT}`, id, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
+    params: { token: E2E_ADMIN_TOKEN },
   });
   await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
   for (let c = readColumns(doc).length; c < COLUMNS; c++) insertColumn(doc, { name: `C${c + 1}`, type: 'text' }, undefined);

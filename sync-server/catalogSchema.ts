@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS cell_history (
   value VARCHAR,
   t DOUBLE,
   author VARCHAR,
-  recorded_at BIGINT NOT NULL
+  recorded_at BIGINT NOT NULL,
+  -- the authenticated identity that sent the change (author is what the client wrote into the cell)
+  identity_id VARCHAR
 );
 -- Deleted sheets (the trash): hidden from lists, insights and sockets; restorable until purged (30 days).
 CREATE TABLE IF NOT EXISTS sheet_trash (
@@ -56,6 +58,10 @@ CREATE TABLE IF NOT EXISTS conflict_log (
   col_id VARCHAR NOT NULL,
   kept VARCHAR NOT NULL,
   lost VARCHAR NOT NULL,
-  recorded_at BIGINT NOT NULL
+  recorded_at BIGINT NOT NULL,
+  identity_id VARCHAR
 );
+-- Files made before attribution: add the column (appenders write every column in order).
+ALTER TABLE cell_history ADD COLUMN IF NOT EXISTS identity_id VARCHAR;
+ALTER TABLE conflict_log ADD COLUMN IF NOT EXISTS identity_id VARCHAR;
 `;

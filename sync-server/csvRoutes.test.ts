@@ -42,7 +42,7 @@ describe('CSV export and import', () => {
   async function importCsv(sheetId: string, csv: string | Buffer, contentType = 'text/csv; charset=utf-8') {
     const response = await fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.secret}`, 'content-type': contentType },
+      headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}`, 'content-type': contentType },
       body: typeof csv === 'string' ? csv : new Uint8Array(csv),
     });
     return { status: response.status, body: await response.json() };

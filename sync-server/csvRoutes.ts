@@ -44,7 +44,7 @@ export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
         const ids = await server.rooms.withRoom(sheetId, (room) => {
           const rows = csvRowsToValues(table.header, table.records, readColumns(room.doc));
           return insertRows(room.doc, rows, {}, editor);
-        });
+        }, editor.userId);
         await server.documents.flush();
         response.statusCode = 201;
         return { ids, count: ids.length };

@@ -1,6 +1,6 @@
 // The DuckDB file, owned by this process alone: separate connections for the update log, the
 // materializer and readers, so reads (MVCC snapshots) never wait for writes.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CATALOG_SCHEMA_SQL } from './catalogSchema';
@@ -41,8 +41,13 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(file: string, options: DatabaseOptions = {}): Promise<Database> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // Data at rest is the owner's alone: the directory 0700, the DuckDB file 0600 (main.ts sets the umask too).
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const instance = await DuckDBInstance.create(file);
+  if (file !== ':memory:') {
+    chmodSync(dirname(file), 0o700);
+    chmodSync(file, 0o600);
+  }
   const log = await instance.connect();
   await log.run(CATALOG_SCHEMA_SQL);
   // Sandbox: no SQL here may read or write files or the network, and nothing may change that later.

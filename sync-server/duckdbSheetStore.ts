@@ -42,8 +42,8 @@ export class DuckDBSheetStore implements SheetStore {
     return [...storedSeqs].filter(([id, seq]) => materialized.get(id) !== seq).map(([id]) => id);
   }
 
-  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean): void {
-    this.materializer.track(sheetId, doc, seqSource, rebuild);
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter?: () => string | null): void {
+    this.materializer.track(sheetId, doc, seqSource, rebuild, currentWriter);
   }
 
   detach(sheetId: string): void {
@@ -112,12 +112,12 @@ export class DuckDBSheetStore implements SheetStore {
     return this.db.read(async (c) => {
       const changes = (
         await c.runAndReadAll(
-          'SELECT value, t, author, recorded_at FROM cell_history WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at, t',
+          'SELECT value, t, author, recorded_at, identity_id FROM cell_history WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at, t',
           { s: sheetId, r: row, c: col },
         )
       ).getRowObjectsJson();
       const conflicts = (
-        await c.runAndReadAll('SELECT kept, lost, recorded_at FROM conflict_log WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at', {
+        await c.runAndReadAll('SELECT kept, lost, recorded_at, identity_id FROM conflict_log WHERE sheet_id = $s AND row_id = $r AND col_id = $c ORDER BY recorded_at', {
           s: sheetId,
           r: row,
           c: col,
@@ -131,9 +131,15 @@ export class DuckDBSheetStore implements SheetStore {
           value: h.value === null ? null : JSON.parse(String(h.value)),
           t: h.t === null ? null : Number(h.t),
           by: h.author,
+          identity: h.identity_id === null || h.identity_id === undefined ? null : String(h.identity_id),
           recordedAt: new Date(Number(h.recorded_at)).toISOString(),
         })),
-        conflicts: conflicts.map((h) => ({ kept: JSON.parse(String(h.kept)), lost: JSON.parse(String(h.lost)), recordedAt: new Date(Number(h.recorded_at)).toISOString() })),
+        conflicts: conflicts.map((h) => ({
+          kept: JSON.parse(String(h.kept)),
+          lost: JSON.parse(String(h.lost)),
+          identity: h.identity_id === null || h.identity_id === undefined ? null : String(h.identity_id),
+          recordedAt: new Date(Number(h.recorded_at)).toISOString(),
+        })),
       };
     });
   }

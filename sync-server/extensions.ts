@@ -40,7 +40,7 @@ export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[]
       handle: async ({ params, body, editor }) => {
         const sheetId = sheetParam(server, params[0]);
         const input = parse(spreadBody, await body());
-        const outcome = await server.rooms.withRoom(sheetId, (room) => applySpread(room.doc, input, editor));
+        const outcome = await server.rooms.withRoom(sheetId, (room) => applySpread(room.doc, input, editor), editor.userId);
         await server.documents.flush();
         return outcome;
       },

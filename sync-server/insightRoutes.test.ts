@@ -9,14 +9,14 @@ import { PoolBusyError, ReaderPool, ReadTimeoutError } from './readerPool';
 import { startSyncServerProcess, waitFor, type SyncServerProcess } from './testing/syncServerProcess';
 
 async function get(server: SyncServerProcess, path: string) {
-  const response = await fetch(`${server.httpUrl}/internal${path}`, { headers: { authorization: `Bearer ${server.secret}` } });
+  const response = await fetch(`${server.httpUrl}/internal${path}`, { headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}` } });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
 /** The change feed: resolves `next(template)` with the next materialized change of that template. */
 async function changeFeed(server: SyncServerProcess) {
   const controller = new AbortController();
-  const response = await fetch(`${server.httpUrl}/internal/changes`, { headers: { authorization: `Bearer ${server.secret}` }, signal: controller.signal });
+  const response = await fetch(`${server.httpUrl}/internal/changes`, { headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}` }, signal: controller.signal });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

@@ -1,5 +1,6 @@
 // The internal HTTP API the web server calls (loopback, shared secret): reads from DuckDB reader
-// connections, server-side edits applied to the live documents.
+// connections, server-side edits applied to the live documents. The secret proves "this is our web
+// server"; every call also carries the caller's credential (x-cellar-auth), checked here, where the data is.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -8,6 +9,8 @@ import { HybridLogicalClock } from '../lib/hlc';
 import { newId } from '../lib/ids';
 import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
 import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
+import type { CredentialVerifier } from './auth/authenticator';
+import { hasRole, type Identity, type Role } from './auth/identity';
 import { badRequest, HttpError, notFound } from './httpErrors';
 import { PoolBusyError, ReadTimeoutError } from './readerPool';
 import { logger } from './logger';
@@ -18,8 +21,12 @@ import type { SheetStore } from './sheetStore';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** The caller's credential, forwarded by the web server: `Bearer <API token>` or `Session <session id>`. */
+export const CREDENTIAL_HEADER = 'x-cellar-auth';
+
 export interface InternalApiDeps {
   secret: string;
+  authenticator: CredentialVerifier;
   rooms: RoomManager;
   documents: DocumentStore;
   sheets: SheetStore;
@@ -35,12 +42,33 @@ export interface RouteContext {
   query: URLSearchParams;
   body: () => Promise<unknown>;
   editor: Editor;
+  /** The authenticated caller; null only on public routes. */
+  identity: Identity | null;
 }
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   pattern: RegExp;
+  /** Who may call it: `public` (no credential), or the lowest role; GET defaults to viewer, others to editor. */
+  access?: 'public' | Role;
+  /** Whether a token limited to some sheets may call this route outside /sheets/:id (it filters itself). */
+  limitedTokens?: boolean;
   handle: (context: RouteContext) => Promise<unknown>;
+}
+
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+
+/** Authentication and role checks for one route, the same for every route. */
+export function authorizeRoute(route: Route, identity: Identity | null, pathname: string): void {
+  const access = route.access ?? (route.method === 'GET' ? 'viewer' : 'editor');
+  if (access === 'public') return;
+  if (!identity) throw new HttpError(401, 'unauthorized', 'sign in, or send an API token');
+  if (!hasRole(identity, access)) throw forbidden(`this needs the ${access} role; yours is ${identity.role}`);
+  if (identity.sheets === null) return;
+  const sheet = /^\/internal\/sheets\/([^/]+)/.exec(pathname)?.[1];
+  if (sheet === undefined ? !route.limitedTokens : !identity.sheets.includes(decodeURIComponent(sheet))) {
+    throw forbidden('this token is not allowed on that sheet');
+  }
 }
 
 export function createInternalApi(deps: InternalApiDeps) {
@@ -49,7 +77,16 @@ export function createInternalApi(deps: InternalApiDeps) {
 
   const routes: Route[] = [
     ...(deps.routes ?? []),
-    { method: 'GET', pattern: /^\/internal\/sheets$/, handle: () => deps.sheets.list() },
+    {
+      method: 'GET',
+      pattern: /^\/internal\/sheets$/,
+      limitedTokens: true,
+      handle: async ({ identity }) => {
+        const list = await deps.sheets.list();
+        const allowed = identity?.sheets;
+        return allowed ? { ...list, sheets: list.sheets.filter((sheet) => allowed.includes(sheet.id)) } : list;
+      },
+    },
     {
       method: 'POST',
       pattern: /^\/internal\/sheets$/,
@@ -72,7 +109,7 @@ export function createInternalApi(deps: InternalApiDeps) {
           const columns = columnResolver(room.doc);
           const updates = input.updates.map((u) => ({ ...u, col: columns(u.col) })) as CellUpdate[];
           applyCellUpdates(room.doc, updates, editor);
-        });
+        }, editor.userId);
         await deps.documents.flush();
         return { applied: input.updates.length };
       },
@@ -91,7 +128,7 @@ export function createInternalApi(deps: InternalApiDeps) {
             return values;
           });
           return insertRows(room.doc, rows, {}, editor);
-        });
+        }, editor.userId);
         await deps.documents.flush();
         response.statusCode = 201;
         return { ids };
@@ -131,15 +168,19 @@ export function createInternalApi(deps: InternalApiDeps) {
       if (header.length !== expected.length || !timingSafeEqual(header, expected)) {
         throw new HttpError(401, 'unauthorized', 'missing or wrong internal API secret');
       }
+      const credential = request.headers[CREDENTIAL_HEADER];
+      const identity = await deps.authenticator.fromHeader(typeof credential === 'string' ? credential : undefined);
       const route = routes.find((r) => r.pattern.test(url.pathname) && r.method === request.method);
       if (!route) {
+        if (!identity) throw new HttpError(401, 'unauthorized', 'sign in, or send an API token');
         const known = routes.some((r) => r.pattern.test(url.pathname));
         throw known ? new HttpError(405, 'method_not_allowed', `${request.method} is not allowed here`) : notFound(`no route ${url.pathname}`);
       }
+      authorizeRoute(route, identity, url.pathname);
       const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
-      const userHeader = String(request.headers['x-cellar-user'] ?? '');
-      const editor: Editor = { clock, userId: /^[\w.@-]{1,64}$/.test(userHeader) ? userHeader : 'api', origin: SERVER_ORIGIN };
-      const result = await route.handle({ request, response, params, query: url.searchParams, body: () => readJsonBody(request), editor });
+      // Server-side edits are written in the caller's name: no header can claim to be someone else.
+      const editor: Editor = { clock, userId: identity?.id ?? 'anonymous', origin: SERVER_ORIGIN };
+      const result = await route.handle({ request, response, params, query: url.searchParams, body: () => readJsonBody(request), editor, identity });
       if (result === STREAMING) return;
       sendJson(response, response.statusCode || 200, result);
     } catch (error) {

@@ -5,10 +5,14 @@ import { seedDemoWorkbook } from './seedDemoWorkbook';
 import { startSyncServer } from './syncServer';
 import { serverParts, serverRoutes } from './extensions';
 
+// Everything this process creates (data directory, DuckDB file and its WAL, the secret) is private.
+process.umask(0o077);
 const config = loadConfig();
 const server = await startSyncServer({
   databaseFile: config.databaseFile,
   secret: loadSecret(config),
+  adminToken: config.adminToken,
+  socketTokenTtlSeconds: config.socketTokenTtlSeconds,
   host: config.syncHost,
   port: config.syncPort,
   maxMessageBytes: Number(process.env.CELLAR_MAX_MESSAGE_BYTES) || undefined,

@@ -16,6 +16,7 @@ import {
 } from '../lib/relationalViews';
 import type { Adjustment, Cell, CellValue, ColumnType, ConflictRecord, TemplateName } from '../lib/schema';
 import { adjustmentsArray, columnsMap, conflictsArray, metaMap, readMeta, rowCells, rowsMap } from '../lib/sheetDoc';
+import { CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { logger } from './logger';
 
 export interface MaterializedChange {
@@ -29,14 +30,22 @@ interface TrackedSheet {
   sheetId: string;
   doc: Y.Doc;
   dirtyRows: Set<string>;
-  changedCells: Map<string, { row: string; col: string }>;
-  newConflicts: ConflictRecord[];
+  changedCells: Map<string, ChangedCell>;
+  newConflicts: Array<{ record: ConflictRecord; identity: string | null }>;
+  /** The authenticated identity behind each cell's latest change (the arbiter re-asserts keep it). */
+  cellWriters: Map<string, string | null>;
   schemaDirty: boolean;
   metaDirty: boolean;
   adjustmentIndex: AdjustmentIndex | null;
   /** Log sequence the document had reached when it was last read for writing. */
   seqSource: () => number;
   detach: () => void;
+}
+
+interface ChangedCell {
+  row: string;
+  col: string;
+  identity: string | null;
 }
 
 export interface MaterializerOptions {
@@ -70,20 +79,29 @@ export class Materializer {
   }
 
   /** Starts tracking a loaded document. `rebuild` rewrites the sheet's table from the document. */
-  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean): void {
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter: () => string | null = () => null): void {
     const tracked: TrackedSheet = {
       sheetId,
       doc,
       dirtyRows: new Set(),
       changedCells: new Map(),
       newConflicts: [],
+      cellWriters: new Map(),
       schemaDirty: rebuild,
       metaDirty: rebuild,
       adjustmentIndex: null,
       seqSource,
       detach: () => undefined,
     };
-    const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>) => {
+    // Attribution: the identity whose update is being applied; a re-assert by the cell arbiter restores
+    // an earlier value, so that cell keeps the identity recorded for it.
+    const changed = (row: string, col: string, origin: unknown) => {
+      const key = cellKey(row, col);
+      const identity = origin === CELL_ARBITER_ORIGIN && tracked.cellWriters.has(key) ? tracked.cellWriters.get(key)! : currentWriter();
+      tracked.cellWriters.set(key, identity);
+      tracked.changedCells.set(key, { row, col, identity });
+    };
+    const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => {
       for (const event of events) {
         if (event.target === rowsMap(doc)) {
           for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
@@ -92,7 +110,7 @@ export class Materializer {
             const row = rowsMap(doc).get(key);
             const cells = row instanceof Y.Map ? row.get('cells') : undefined;
             if (event.changes.keys.get(key)?.action === 'add' && cells instanceof Y.Map) {
-              for (const col of cells.keys()) tracked.changedCells.set(cellKey(key, col), { row: key, col });
+              for (const col of cells.keys()) changed(key, col, transaction.origin);
             }
           }
           continue;
@@ -101,7 +119,7 @@ export class Materializer {
         const rowId = String(path[0]);
         tracked.dirtyRows.add(rowId);
         if (path.length === 2 && path[1] === 'cells') {
-          for (const col of (event as Y.YMapEvent<unknown>).keysChanged) tracked.changedCells.set(cellKey(rowId, col), { row: rowId, col });
+          for (const col of (event as Y.YMapEvent<unknown>).keysChanged) changed(rowId, col, transaction.origin);
         }
       }
     };
@@ -114,12 +132,13 @@ export class Materializer {
         for (const adjustment of item.content.getContent() as Adjustment[]) {
           if (!adjustment || typeof adjustment.row !== 'string' || typeof adjustment.col !== 'string') continue;
           tracked.dirtyRows.add(adjustment.row);
-          tracked.changedCells.set(cellKey(adjustment.row, adjustment.col), { row: adjustment.row, col: adjustment.col });
+          changed(adjustment.row, adjustment.col, event.transaction.origin);
         }
       }
     };
     const onConflicts = (event: Y.YArrayEvent<ConflictRecord>) => {
-      for (const item of event.changes.added) tracked.newConflicts.push(...(item.content.getContent() as ConflictRecord[]));
+      const identity = currentWriter();
+      for (const item of event.changes.added) for (const record of item.content.getContent() as ConflictRecord[]) tracked.newConflicts.push({ record, identity });
     };
     const onMeta = () => {
       tracked.metaDirty = true;
@@ -245,7 +264,7 @@ export class Materializer {
       }
       if (changedCells.length > 0) {
         const appender = await c.createAppender('cell_history');
-        for (const { row, col } of changedCells) {
+        for (const { row, col, identity } of changedCells) {
           const rowMap = rowsMap(doc).get(row);
           const cells = rowMap instanceof Y.Map ? rowCells(rowMap) : undefined;
           const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
@@ -260,6 +279,7 @@ export class Materializer {
           else appender.appendNull();
           appendText(appender, stamp?.by ?? null);
           appender.appendBigInt(BigInt(now));
+          appendText(appender, identity);
           appender.endRow();
         }
         appender.closeSync();
@@ -267,13 +287,14 @@ export class Materializer {
       }
       if (conflicts.length > 0) {
         const appender = await c.createAppender('conflict_log');
-        for (const conflict of conflicts) {
+        for (const { record: conflict, identity } of conflicts) {
           appendText(appender, sheetId);
           appendText(appender, String(conflict?.row ?? ''));
           appendText(appender, String(conflict?.col ?? ''));
           appendText(appender, JSON.stringify(conflict?.kept ?? null));
           appendText(appender, JSON.stringify(conflict?.lost ?? null));
           appender.appendBigInt(BigInt(now));
+          appendText(appender, identity);
           appender.endRow();
         }
         appender.closeSync();

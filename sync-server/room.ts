@@ -23,6 +23,8 @@ export class Room {
   readonly durable: StateVector = new Map();
   /** Server-side users of the room (internal API calls) that keep it loaded. */
   holds = 0;
+  /** The authenticated identity whose edit is being applied right now (attribution in history), or null. */
+  writer: string | null = null;
   /** Updates applied since the room was created (not counting stored state): tells an unload it raced one. */
   updates = 0;
   /** How many stored updates the room was loaded from (0: a new sheet). */
@@ -111,7 +113,13 @@ export class Room {
         // Decoded and checked against the schema in full before anything is applied.
         const problem = checkUpdateShape(this.doc, message.update);
         if (problem) throw new Error(`update refused: ${problem}`);
-        return Y.applyUpdate(this.doc, message.update, socket);
+        const previous = this.writer;
+        this.writer = socket.identity.userId;
+        try {
+          return Y.applyUpdate(this.doc, message.update, socket);
+        } finally {
+          this.writer = previous;
+        }
       }
       case 'awareness':
         return awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, socket);
@@ -136,6 +144,17 @@ export class Room {
   /** Sends a message to every socket of the room. */
   broadcast(message: Uint8Array): void {
     for (const socket of this.sockets.keys()) socket.send(message);
+  }
+
+  /** Closes the sockets of one identity (live revocation); returns how many. */
+  closeIdentity(identityId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const socket of [...this.sockets.keys()]) {
+      if (socket.identity.userId !== identityId) continue;
+      socket.close(code, reason);
+      closed++;
+    }
+    return closed;
   }
 
   get idle(): boolean {

@@ -104,16 +104,26 @@ export class RoomManager {
     return pending;
   }
 
-  /** Runs server-side work on a room, keeping it loaded meanwhile. */
-  async withRoom<T>(sheetId: string, work: (room: Room) => T | Promise<T>): Promise<T> {
+  /** Runs server-side work on a room, keeping it loaded meanwhile; its edits are attributed to `writer`. */
+  async withRoom<T>(sheetId: string, work: (room: Room) => T | Promise<T>, writer: string | null = null): Promise<T> {
     const room = await this.open(sheetId);
     room.holds++;
+    const previous = room.writer;
+    room.writer = writer;
     try {
       return await work(room);
     } finally {
+      room.writer = previous;
       room.holds--;
       this.release(room);
     }
+  }
+
+  /** Closes every open socket of one identity, in every loaded room (live revocation). */
+  closeIdentity(identityId: string, code: number, reason: string): number {
+    let closed = 0;
+    for (const room of this.loaded.values()) closed += room.closeIdentity(identityId, code, reason);
+    return closed;
   }
 
   private async load(sheetId: string): Promise<Room> {
@@ -210,7 +220,7 @@ export class RoomManager {
     return {
       afterLoad: (room) => {
         const rebuild = room.loadedUpdates === 0 || this.needsRebuild.delete(room.sheetId);
-        sheets.track(room.sheetId, room.doc, () => this.documents.lastSeq(room.sheetId), rebuild);
+        sheets.track(room.sheetId, room.doc, () => this.documents.lastSeq(room.sheetId), rebuild, () => room.writer);
         return () => sheets.detach(room.sheetId);
       },
       flush: () => sheets.flush(),

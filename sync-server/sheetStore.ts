@@ -27,8 +27,9 @@ export interface CellHistory {
   sheetId: string;
   row: string;
   col: string;
-  changes: Array<{ value: unknown; t: number | null; by: unknown; recordedAt: string }>;
-  conflicts: Array<{ kept: unknown; lost: unknown; recordedAt: string }>;
+  /** `by`: what the writer put in the cell; `identity`: who sent it, as the server authenticated them. */
+  changes: Array<{ value: unknown; t: number | null; by: unknown; identity?: string | null; recordedAt: string }>;
+  conflicts: Array<{ kept: unknown; lost: unknown; identity?: string | null; recordedAt: string }>;
 }
 
 export interface SheetStore {
@@ -37,7 +38,8 @@ export interface SheetStore {
   /** Sheets whose materialized state lags (or leads) their stored log: they are rebuilt when loaded. */
   lagging(storedSeqs: Map<string, number>): Promise<string[]>;
   /** Starts materializing a loaded document. `rebuild` rewrites the sheet from the document. */
-  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean): void;
+  /** `currentWriter`: the authenticated identity behind the change being applied (history attribution). */
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter?: () => string | null): void;
   /** Stops materializing (call after flush). */
   detach(sheetId: string): void;
   /** Writes every tracked sheet's pending changes. */

@@ -4,15 +4,19 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN } from '../lib/protocol';
 import { isSheetId } from '../lib/schema';
+import type { Identity } from './auth/identity';
 import { logger } from './logger';
 import type { RoomManager } from './roomManager';
 import type { RoomSocket, SocketIdentity } from './roomSocket';
 
-export type Authorization = { ok: true; userId: string | null } | { ok: false; code: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN; reason: string };
+export type Authorization =
+  | { ok: true; userId: string | null; readOnly?: boolean; identity?: Identity }
+  | { ok: false; code: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN; reason: string };
 
-/** Decides at the upgrade whether a request may join a sheet. The default lets everyone in. */
+/** Decides at the upgrade whether a request may join a sheet (the sync server's: auth/socketAuthorizer.ts). */
 export type Authorize = (request: IncomingMessage, sheetId: string) => Promise<Authorization> | Authorization;
 
+/** Lets everyone in with full access: only for embedding rooms in tests of other parts. */
 export const allowEveryone: Authorize = () => ({ ok: true, userId: null });
 
 const PING_INTERVAL_MS = 30_000;
@@ -58,7 +62,11 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     return;
   }
   let authorization = await authorize(request, sheetId);
-  if (authorization.ok) authorization = await rooms.authenticate(request, sheetId);
+  if (authorization.ok) {
+    // The parts' hooks may refuse, or name the caller when the server's check did not.
+    const parts = await rooms.authenticate(request, sheetId);
+    if (!parts.ok || authorization.userId === null) authorization = parts;
+  }
   if (!authorization.ok) {
     socket.close(authorization.code, authorization.reason);
     return;
@@ -76,7 +84,7 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     return;
   }
   const loadedRoom = room;
-  const peer = roomSocket(socket, { userId: authorization.userId });
+  const peer = roomSocket(socket, { userId: authorization.userId, readOnly: authorization.readOnly ?? false });
   let alive = true;
   const pinger = setInterval(() => {
     if (!alive) {

@@ -112,10 +112,10 @@ describe('sync server with stock y-websocket clients', () => {
     assert.equal(await closeCode(`${server.wsUrl}/${'x'.repeat(80)}`), 4404);
     const sheetId = await createSheet();
     const before = (await server.api(`/sheets/${sheetId}`)).body;
-    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.from([0, 2, 200, 1, 2, 3, 255, 255])), 4400);
-    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.from([77])), 4400);
-    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, 'text frame'), 4400);
-    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}`, Buffer.alloc(1024 * 1024 + 1)), 1009, 'over the size limit');
+    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}?token=${server.adminToken}`, Buffer.from([0, 2, 200, 1, 2, 3, 255, 255])), 4400);
+    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}?token=${server.adminToken}`, Buffer.from([77])), 4400);
+    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}?token=${server.adminToken}`, 'text frame'), 4400);
+    assert.equal(await closeCode(`${server.wsUrl}/${sheetId}?token=${server.adminToken}`, Buffer.alloc(1024 * 1024 + 1)), 1009, 'over the size limit');
     assert.deepEqual((await server.api(`/sheets/${sheetId}`)).body.columns, before.columns);
     // Well-formed Yjs carrying the wrong shape (a cell that is not { v, t, by }) is refused as a whole.
     const hostile = connect(sheetId);

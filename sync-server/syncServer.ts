@@ -4,7 +4,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { MAX_MESSAGE_BYTES } from '../lib/protocol';
+import { CLOSE_FORBIDDEN, MAX_MESSAGE_BYTES } from '../lib/protocol';
+import { accessRoutes } from './auth/accessRoutes';
+import { AccessStore } from './auth/accessStore';
+import { Authenticator } from './auth/authenticator';
+import { LoginLimiter } from './auth/loginLimiter';
+import { Revocations } from './auth/revocations';
+import { socketAuthorizer } from './auth/socketAuthorizer';
+import { socketTokenRoute } from './auth/socketTokenRoute';
+import { SocketTokens } from './auth/socketTokens';
 import { openDatabase, type Database } from './database';
 import { DuckDBSheetStore } from './duckdbSheetStore';
 import { createInternalApi, type Route } from './internalApi';
@@ -13,14 +21,19 @@ import { logger } from './logger';
 import type { Materializer } from './materializer';
 import type { RoomPart } from './roomPart';
 import { RoomManager } from './roomManager';
-import { allowEveryone, handleSocket, type Authorize } from './socketHandler';
+import { handleSocket, type Authorize } from './socketHandler';
 import { UpdateLog } from './updateLog';
 
 export interface SyncServerOptions {
   databaseFile: string;
   secret: string;
+  /** CELLAR_ADMIN_TOKEN: an owner API token (automation, tests, recovery); null for none. */
+  adminToken?: string | null;
+  /** Lifetime of the socket tokens issued to signed-in members. */
+  socketTokenTtlSeconds?: number;
   host?: string;
   port?: number;
+  /** Replaces the socket check (default: auth/socketAuthorizer.ts with this server's credentials). */
   authorize?: Authorize;
   maxMessageBytes?: number;
   idleUnloadMs?: number;
@@ -38,10 +51,32 @@ export interface SyncServer {
   sheets: DuckDBSheetStore;
   materializer: Materializer;
   rooms: RoomManager;
+  auth: AccessControl;
   http: Server;
   /** http://host:port of the listening server. */
   url: string;
   close(): Promise<void>;
+}
+
+/** Access control's parts, for routes and (in cluster mode) relays that verify credentials the same way. */
+export interface AccessControl {
+  authenticator: Authenticator;
+  socketTokens: SocketTokens;
+  revocations: Revocations;
+  store: AccessStore;
+}
+
+/** Members, sessions and tokens in the DuckDB file; revocations close the identity's open sockets. */
+async function startAccessControl(db: Database, rooms: RoomManager, options: SyncServerOptions): Promise<AccessControl> {
+  const socketTokens = new SocketTokens(options.secret, options.socketTokenTtlSeconds);
+  const revocations = new Revocations();
+  const store = await AccessStore.open(db.instance);
+  const authenticator = new Authenticator({ adminToken: options.adminToken ?? null, socketTokens, lookup: store, revocations });
+  revocations.onRevoke((identityId, code, reason) => {
+    const closed = rooms.closeIdentity(identityId, code, reason);
+    if (closed > 0) logger.info({ identityId, closed, code }, code === CLOSE_FORBIDDEN ? 'role changed: sockets closed' : 'access revoked: sockets closed');
+  });
+  return { authenticator, socketTokens, revocations, store };
 }
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
@@ -57,17 +92,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   await sheets.materializer.refreshWorkspaceViews();
   sheets.start();
 
-  const parts = { db, log, documents: log, sheets, materializer: sheets.materializer, rooms };
+  const auth = await startAccessControl(db, rooms, options);
+  const parts = { db, log, documents: log, sheets, materializer: sheets.materializer, rooms, auth };
   const http = createServer();
   const api = createInternalApi({
     secret: options.secret,
+    authenticator: auth.authenticator,
     rooms,
     documents: log,
     sheets,
-    routes: [...sheetTrashRoutes({ db, rooms, documents: log, sheets }), ...(options.routes?.({ ...parts, http }) ?? [])],
+    routes: [
+      socketTokenRoute({ rooms, socketTokens: auth.socketTokens }),
+      ...accessRoutes({ store: auth.store, limiter: new LoginLimiter(), revocations: auth.revocations, knownSheets: rooms.knownSheets }),
+      ...sheetTrashRoutes({ db, rooms, documents: log, sheets }),
+      ...(options.routes?.({ ...parts, http }) ?? []),
+    ],
   });
   http.on('request', (request, response) => void api(request, response));
-  const closeSockets = serveSockets(http, rooms, options);
+  const closeSockets = serveSockets(http, rooms, { ...options, authorize: options.authorize ?? socketAuthorizer(auth.authenticator) });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -88,6 +130,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         await new Promise<void>((resolve) => http.close(() => resolve()));
         sheets.stop();
         await rooms.closeAll();
+        auth.store.close();
         await db.close();
         logger.info('sync server stopped; everything flushed');
       })();
@@ -97,9 +140,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 }
 
 /** Accepts y-websocket connections on the server's upgrade requests; returns what closes them all. */
-export function serveSockets(http: Server, rooms: RoomManager, options: { maxMessageBytes?: number; authorize?: Authorize }): () => void {
+export function serveSockets(http: Server, rooms: RoomManager, options: { maxMessageBytes?: number; authorize: Authorize }): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
-  const authorize = options.authorize ?? allowEveryone;
+  const authorize = options.authorize;
   http.on('upgrade', (request, socket, head) => {
     wss.handleUpgrade(request, socket, head, (ws) =>
       handleSocket(ws, request, rooms, authorize).catch((err) => {

@@ -28,6 +28,7 @@ import { loadIdentity, saveIdentity, type UserIdentity } from './identity';
 import { computeLowStock, type LowStockItem } from './lowStock';
 import { installQuietSync, holdUpdateListeners } from './quietSync';
 import { PendingChanges, saveStatus, type SaveState } from './saveStatus';
+import { SocketTokenSource, type SheetRole, type TokenOutcome } from './socketToken';
 
 export interface SyncSettings {
   syncPublicUrl: string | null;
@@ -74,6 +75,10 @@ export interface SheetViewState {
   canRedo: boolean;
   lowStock: LowStockItem[] | null;
   user: UserIdentity;
+  /** The workspace role the socket token was issued for (null until known). */
+  role: SheetRole | null;
+  /** Access to the sheet was revoked: edits stay on this device, not saved. */
+  revoked: boolean;
 }
 
 export interface ConnectionOptions {
@@ -126,6 +131,11 @@ export class SheetConnection {
   private destroyed = false;
   /** The IndexedDB copy is loading with the update listeners held aside: do not connect before it is in. */
   private waitingForCopy = false;
+  readonly tokens: SocketTokenSource;
+  private renewTimer: ReturnType<typeof setTimeout> | null = null;
+  private refusals = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private tokenRetries = 0;
 
   constructor(
     readonly sheetId: string,
@@ -133,6 +143,7 @@ export class SheetConnection {
     options: ConnectionOptions = {},
   ) {
     mark('cellar:connection-start');
+    this.tokens = new SocketTokenSource(sheetId);
     const storage = options.storage === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : options.storage;
     this.user = loadIdentity(storage);
     this.editor = { clock: this.clock, userId: this.user.id, origin: this.origin, untrackedOrigin: this.untrackedOrigin };
@@ -178,6 +189,8 @@ export class SheetConnection {
       canRedo: false,
       lowStock: null,
       user: this.user,
+      role: null,
+      revoked: false,
     }));
 
     this.cleanups.push(
@@ -264,6 +277,7 @@ export class SheetConnection {
       });
       provider.on('sync', (isSynced: boolean) => {
         if (isSynced) mark('cellar:synced');
+        if (isSynced) this.refusals = 0;
         this.synced = isSynced;
         if (isSynced) {
           this.markLoaded();
@@ -272,9 +286,26 @@ export class SheetConnection {
         this.updateStatus();
       });
       provider.on('connection-close', (event) => {
+        // An expired token (4401) or a lowered role (4403): get a new token first; the answer says
+        // whether access remains. Any other close with a stale token: renew before the reconnect.
+        if (event && (event.code === 4401 || event.code === 4403)) {
+          // A server that keeps refusing fresh tokens is not retried in a tight loop.
+          if (++this.refusals > 3) {
+            this.refused = `The server refused this sheet (${event.code})`;
+            this.updateStatus();
+            return;
+          }
+          void this.renewAndConnect(true);
+          return;
+        }
         if (event && event.code >= 4400 && event.code < 4500) {
           this.refused = event.code === 4404 ? 'This sheet does not exist on the server' : `The server refused this sheet (${event.code})`;
           this.updateStatus();
+          return;
+        }
+        if (!this.tokens.fresh() && !this.destroyed) {
+          provider.disconnect();
+          void this.renewAndConnect(false);
         }
       });
       const goOffline = () => {
@@ -285,7 +316,7 @@ export class SheetConnection {
       const goOnline = () => {
         this.browserOnline = true;
         // While the IndexedDB copy loads, startSync connects when it is in (see there).
-        if (!this.refused && !this.waitingForCopy) provider.connect();
+        if (!this.refused && !this.waitingForCopy) void this.renewAndConnect(false);
         this.updateStatus();
       };
       window.addEventListener('offline', goOffline);
@@ -319,9 +350,7 @@ export class SheetConnection {
    */
   private startSync(storage: Storage | null): void {
     const provider = this.provider;
-    const connect = () => {
-      if (provider && this.browserOnline && !this.refused && !this.destroyed && !provider.wsconnected && !provider.wsconnecting) provider.connect();
-    };
+    const connect = () => void this.renewAndConnect(false);
     const persistence = this.persistence;
     const copyKey = `cellar-local-copy-${this.sheetId}`;
     let hasCopy = true;
@@ -362,6 +391,60 @@ export class SheetConnection {
     persistence.on('synced', done);
     timer = setTimeout(done, 2000);
     this.cleanups.push(done);
+  }
+
+  /**
+   * Connects with a valid socket token, fetching one first when it is missing or about to expire (also
+   * after a refusal, `force`). Offline, nothing happens: the `online` event comes back here.
+   */
+  private async renewAndConnect(force: boolean): Promise<void> {
+    const provider = this.provider;
+    if (!provider || this.destroyed) return;
+    if (force || !this.tokens.fresh()) {
+      const outcome = await this.tokens.refresh();
+      if (this.destroyed) return;
+      if (outcome !== 'ok') return this.onTokenRefused(outcome);
+      this.tokenRetries = 0;
+      this.applyToken();
+    }
+    if (this.browserOnline && !this.refused && !provider.wsconnected && !provider.wsconnecting) provider.connect();
+  }
+
+  private applyToken(): void {
+    if (!this.provider || !this.tokens.token) return;
+    this.provider.params = { ...this.provider.params, token: this.tokens.token };
+    if (this.store.getState().role !== this.tokens.role) this.store.setState({ role: this.tokens.role });
+    if (this.renewTimer !== null) clearTimeout(this.renewTimer);
+    // Renew ahead of expiry, so a reconnect never needs a round trip first (and works offline-to-online).
+    this.renewTimer = setTimeout(() => {
+      this.renewTimer = null;
+      void this.tokens.refresh().then((outcome) => {
+        if (this.destroyed) return;
+        if (outcome === 'ok') this.applyToken();
+        else if (outcome !== 'offline') this.onTokenRefused(outcome);
+      });
+    }, this.tokens.renewDelayMs());
+  }
+
+  private onTokenRefused(outcome: Exclude<TokenOutcome, 'ok'>): void {
+    if (outcome === 'offline') {
+      // The network may come back before the browser says so (or just after): try again, backing off.
+      if (this.retryTimer === null && !this.destroyed) {
+        const delay = Math.min(500 * 2 ** this.tokenRetries++, 5000);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (this.browserOnline) void this.renewAndConnect(true);
+        }, delay);
+      }
+      this.updateStatus();
+      return;
+    }
+    // Access is gone: stop reconnecting; local edits stay in IndexedDB, shown as not saved.
+    this.provider?.disconnect();
+    this.refused =
+      outcome === 'unauthorized' ? 'Signed out or access revoked: changes on this device are not saved' : 'Access to this sheet was revoked: changes on this device are not saved';
+    this.store.setState({ revoked: true });
+    this.updateStatus();
   }
 
   private markLoaded(): void {
@@ -478,6 +561,8 @@ export class SheetConnection {
   destroy(): void {
     this.destroyed = true;
     if (this.lowStockTimer !== null) clearTimeout(this.lowStockTimer);
+    if (this.renewTimer !== null) clearTimeout(this.renewTimer);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     for (const cleanup of this.cleanups) cleanup();
     this.awareness.setLocalState(null);
     this.undoManager.destroy();

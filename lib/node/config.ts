@@ -13,6 +13,10 @@ export interface CellarConfig {
   syncInternalUrl: string;
   /** WebSocket URL given to browsers; null means ws://<the page's host>:SYNC_PORT. */
   syncPublicUrl: string | null;
+  /** CELLAR_ADMIN_TOKEN: an owner API token for automation, tests and recovery; never shown or logged. */
+  adminToken: string | null;
+  /** CELLAR_SOCKET_TOKEN_TTL_S: lifetime of the socket tokens browsers get (default 600 s). */
+  socketTokenTtlSeconds: number;
 }
 
 function portFrom(value: string | undefined, fallback: number, name: string): number {
@@ -20,6 +24,13 @@ function portFrom(value: string | undefined, fallback: number, name: string): nu
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
   return port;
+}
+
+function positiveInteger(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got "${value}"`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CellarConfig {
@@ -35,6 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CellarConfig {
     databaseFile: join(/*turbopackIgnore: true*/ dataDir, 'cellar.duckdb'),
     syncInternalUrl: (env.SYNC_INTERNAL_URL || `http://${syncHost}:${syncPort}`).replace(/\/$/, ''),
     syncPublicUrl: env.SYNC_PUBLIC_URL || null,
+    adminToken: env.CELLAR_ADMIN_TOKEN || null,
+    socketTokenTtlSeconds: positiveInteger(env.CELLAR_SOCKET_TOKEN_TTL_S, 600, 'CELLAR_SOCKET_TOKEN_TTL_S'),
   };
 }
 
@@ -45,7 +58,7 @@ export function loadSecret(config: CellarConfig, env: NodeJS.ProcessEnv = proces
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const secret = randomBytes(24).toString('hex');
     try {
       writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });

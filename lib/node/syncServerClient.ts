@@ -1,5 +1,13 @@
-// The web server's client for the sync server's internal HTTP API (loopback, shared secret).
+// The web server's client for the sync server's internal HTTP API (loopback, shared secret). Every call
+// carries the incoming request's credential (bearer token, else session cookie), which the sync server
+// authenticates and authorizes itself.
+import { cookies, headers } from 'next/headers';
 import { loadConfig, loadSecret, type CellarConfig } from './config';
+import { errorResponse } from './httpResponses';
+import { guardChange, type BodyKind } from './requestGuard';
+import { SESSION_COOKIE } from './sessionCookie';
+
+export { errorResponse } from './httpResponses';
 
 let cached: { config: CellarConfig; secret: string } | null = null;
 
@@ -12,25 +20,50 @@ function connection() {
 }
 
 export interface SyncServerRequest {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** JSON body; sent as-is when already a string. */
   body?: unknown;
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   signal?: AbortSignal;
-  /** Passed on as x-cellar-user: the writer recorded on server-side edits. */
-  user?: string;
   /** Content type of the body; application/json unless given. */
   contentType?: string;
+  /** The caller's credential as sent to the sync server; by default the incoming request's. */
+  credential?: string | null;
+}
+
+/** `Bearer <token>` from the Authorization header, else `Session <id>` from the cookie, else null. */
+export async function incomingCredential(): Promise<string | null> {
+  try {
+    const authorization = (await headers()).get('authorization');
+    if (authorization && /^Bearer \S{1,4096}$/.test(authorization)) return authorization;
+    const session = (await cookies()).get(SESSION_COOKIE)?.value;
+    if (session && /^[\w-]{1,200}$/.test(session)) return `Session ${session}`;
+  } catch {
+    // outside a request (no headers to forward)
+  }
+  return null;
+}
+
+/** The client address, for rate limits (a reverse proxy in front says it in x-forwarded-for). */
+export async function incomingAddress(): Promise<string> {
+  try {
+    const h = await headers();
+    return (h.get('x-forwarded-for')?.split(',')[0].trim() || h.get('x-real-ip') || 'unknown').slice(0, 64);
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Calls `/internal<path>` on the sync server. Network failures become a 503 JSON error response. */
 export async function syncServerFetch(path: string, request: SyncServerRequest = {}): Promise<Response> {
   const { config, secret } = connection();
+  const credential = request.credential === undefined ? await incomingCredential() : request.credential;
   try {
     return await fetch(`${config.syncInternalUrl}/internal${path}`, {
       method: request.method ?? 'GET',
       headers: {
         authorization: `Bearer ${secret}`,
-        ...(request.user ? { 'x-cellar-user': request.user } : {}),
+        ...(credential ? { 'x-cellar-auth': credential } : {}),
+        'x-cellar-client': await incomingAddress(),
         ...(request.body !== undefined ? { 'content-type': request.contentType ?? 'application/json' } : {}),
       },
       body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
@@ -82,16 +115,20 @@ export function publicSyncSettings(): { syncPublicUrl: string | null; syncPort: 
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function errorResponse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
-}
-
 /**
- * Forwards a browser's POST body to the sync server, refusing oversized bodies before reading them whole.
- * Validation happens once, on the sync server, where the edit is applied. The body is sent as JSON unless
+ * Forwards a browser's POST body to the sync server, refusing oversized bodies before reading them whole
+ * and cross-origin or wrongly typed requests before reading them at all (requestGuard.ts). Validation
+ * happens once, on the sync server, where the edit is applied. The body is sent as JSON unless
  * `options.contentType` names another type (the CSV import).
  */
-export async function relayPost(request: Request, path: string, options: { contentType?: string; method?: 'POST' | 'PATCH' } = {}): Promise<Response> {
+export async function relayPost(
+  request: Request,
+  path: string,
+  options: { contentType?: string; method?: 'POST' | 'PATCH' | 'DELETE'; body?: BodyKind } = {},
+): Promise<Response> {
+  const refused = guardChange(request, options.body ?? (options.contentType ? 'csv' : 'json'));
+  if (refused) return refused;
+  if (options.body === 'none') return relay(path, { method: options.method ?? 'POST' });
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   const reader = request.body?.getReader();
@@ -117,7 +154,7 @@ export async function relayPost(request: Request, path: string, options: { conte
       return errorResponse(400, 'invalid_encoding', 'the body is not valid UTF-8 text; save the file as UTF-8 and try again');
     }
   }
-  return relay(path, { method: options.method ?? 'POST', body: body === '' ? '' : body, user: request.headers.get('x-cellar-user') ?? undefined, contentType: options.contentType });
+  return relay(path, { method: options.method ?? 'POST', body: body === '' ? '' : body, contentType: options.contentType });
 }
 
 /** Path segment for a sheet id, encoded so nothing in it can change the internal URL. */

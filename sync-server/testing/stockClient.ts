@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { coversOwnEdits, MESSAGE_SAVED, readSaved } from '../../lib/protocol';
-import { waitFor } from './syncServerProcess';
+import { TEST_ADMIN_TOKEN, waitFor } from './syncServerProcess';
 
 export interface StockClient {
   doc: Y.Doc;
@@ -16,7 +16,13 @@ export interface StockClient {
   destroy: () => void;
 }
 
-export function connectStockClient(wsUrl: string, sheetId: string, options: { connect?: boolean; clientId?: number } = {}): StockClient {
+/** `token` (the `?token=` query parameter) defaults to the test servers' admin token; null sends none. */
+export function connectStockClient(
+  wsUrl: string,
+  sheetId: string,
+  options: { connect?: boolean; clientId?: number; token?: string | null } = {},
+): StockClient {
+  const token = options.token === undefined ? TEST_ADMIN_TOKEN : options.token;
   const doc = new Y.Doc();
   // A forced Yjs client id must be set before the provider exists: its awareness is keyed by the id.
   if (options.clientId !== undefined) doc.clientID = options.clientId;
@@ -24,6 +30,7 @@ export function connectStockClient(wsUrl: string, sheetId: string, options: { co
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
+    params: token ? { token } : {},
   });
   const saved = new Map<number, number>();
   // Cellar's save acknowledgement; a stock client without this handler logs and ignores it.

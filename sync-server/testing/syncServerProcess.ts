@@ -32,17 +32,32 @@ export async function waitFor<T>(probe: () => T | Promise<T>, { timeoutMs = 5000
   }
 }
 
+/** CELLAR_ADMIN_TOKEN of every test server: the owner API token that tests and stock clients use by default. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface ApiInit {
+  method?: string;
+  body?: unknown;
+  /** x-cellar-auth as forwarded by the web server; default `Bearer TEST_ADMIN_TOKEN`, null for none. */
+  credential?: string | null;
+  /** Content type of the body (default application/json). */
+  contentType?: string;
+  /** Client address for rate limits (x-cellar-client). */
+  client?: string;
+}
+
 export interface SyncServerProcess {
   port: number;
   dataDir: string;
   secret: string;
+  adminToken: string;
   httpUrl: string;
   wsUrl: string;
   child: ChildProcess;
   output: () => string;
-  /** Calls the internal API with the shared secret. */
+  /** Calls the internal API with the shared secret and, by default, the admin token as the caller. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of many shapes in tests
-  api: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
+  api: (path: string, init?: ApiInit) => Promise<{ status: number; body: any; headers: Headers }>;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
@@ -54,7 +69,17 @@ export async function startSyncServerProcess(options: { dataDir?: string; port?:
   let output = '';
   // One process (no tsx CLI wrapper), so SIGKILL really kills the server holding the DuckDB file.
   const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
-    env: { ...process.env, SYNC_PORT: String(port), SYNC_HOST: '127.0.0.1', CELLAR_DATA: dataDir, CELLAR_SECRET: secret, CELLAR_SEED: '0', LOG_LEVEL: 'info', ...options.env },
+    env: {
+      ...process.env,
+      SYNC_PORT: String(port),
+      SYNC_HOST: '127.0.0.1',
+      CELLAR_DATA: dataDir,
+      CELLAR_SECRET: secret,
+      CELLAR_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      CELLAR_SEED: '0',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -67,14 +92,26 @@ export async function startSyncServerProcess(options: { dataDir?: string; port?:
     },
     { timeoutMs: 30_000, intervalMs: 100, what: 'the sync server to listen' },
   );
-  const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+  const api = async (path: string, init: ApiInit = {}) => {
+    const credential = init.credential === undefined ? `Bearer ${TEST_ADMIN_TOKEN}` : init.credential;
     const response = await fetch(`${httpUrl}/internal${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${secret}`,
+        'content-type': init.contentType ?? 'application/json',
+        ...(credential ? { 'x-cellar-auth': credential } : {}),
+        ...(init.client ? { 'x-cellar-client': init.client } : {}),
+      },
       body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    return { status: response.status, body, headers: response.headers };
   };
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<number | null>((resolve) => {
@@ -82,5 +119,5 @@ export async function startSyncServerProcess(options: { dataDir?: string; port?:
       child.once('exit', (code) => resolve(code));
       child.kill(signal);
     });
-  return { port, dataDir, secret, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, child, output: () => output, api, stop };
+  return { port, dataDir, secret, adminToken: TEST_ADMIN_TOKEN, httpUrl, wsUrl: `ws://127.0.0.1:${port}`, child, output: () => output, api, stop };
 }

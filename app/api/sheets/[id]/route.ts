@@ -15,5 +15,5 @@ export async function PATCH(request: Request, { params }: Params) {
 
 /** Moves the sheet to the trash (restorable for 30 days: POST /api/sheets/:id/restore). */
 export async function DELETE(request: Request, { params }: Params) {
-  return relay(sheetPath((await params).id), { method: 'DELETE', user: request.headers.get('x-cellar-user') ?? undefined });
+  return relayPost(request, sheetPath((await params).id), { method: 'DELETE', body: 'none' });
 }

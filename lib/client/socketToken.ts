@@ -1,0 +1,55 @@
+// Browser-only: the socket token of one sheet (GET /api/sheets/:id/socket-token), renewed before it
+// expires. Tells a network failure (offline: keep the old one, try later) from a refusal (access revoked).
+export type TokenOutcome = 'ok' | 'offline' | 'unauthorized' | 'forbidden';
+export type SheetRole = 'owner' | 'editor' | 'viewer';
+
+export class SocketTokenSource {
+  token: string | null = null;
+  expiresAt = 0;
+  role: SheetRole | null = null;
+  private inflight: Promise<TokenOutcome> | null = null;
+
+  constructor(
+    readonly sheetId: string,
+    private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  /** Still valid for at least `marginMs`. */
+  fresh(marginMs = 15_000): boolean {
+    return this.token !== null && Date.now() + marginMs < this.expiresAt;
+  }
+
+  /** When to renew: a minute before expiry, or at 80 % of a short lifetime. */
+  renewDelayMs(): number {
+    const left = this.expiresAt - Date.now();
+    return Math.max(1000, Math.min(left - 60_000, left * 0.8));
+  }
+
+  refresh(): Promise<TokenOutcome> {
+    this.inflight ??= this.load().finally(() => (this.inflight = null));
+    return this.inflight;
+  }
+
+  private async load(): Promise<TokenOutcome> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`/api/sheets/${encodeURIComponent(this.sheetId)}/socket-token`, { cache: 'no-store', credentials: 'same-origin' });
+    } catch {
+      return 'offline';
+    }
+    if (response.status === 401) return 'unauthorized';
+    if (response.status === 403 || response.status === 404) return 'forbidden';
+    if (!response.ok) return 'offline';
+    try {
+      const body = (await response.json()) as { token: string; expiresAt: string; role: SheetRole };
+      // A cached copy (service worker, offline) may have expired: that is no token.
+      if (!(Date.parse(body.expiresAt) > Date.now())) return 'offline';
+      this.token = body.token;
+      this.expiresAt = Date.parse(body.expiresAt);
+      this.role = body.role;
+      return 'ok';
+    } catch {
+      return 'offline';
+    }
+  }
+}
