@@ -1,196 +1,246 @@
-// Insight benchmark, measuring what DESIGN "Performance targets" names: an insight over 100k products /
-// 1M sales through `GET /api/insights` against the same SQL run directly, side by side in one run.
+// Insight benchmark, measuring what issue 12 / DESIGN "Performance targets" name, side by side in one run
+// at 100k products / 1M sales (real sheets in a fresh data directory, insightsApiData.ts):
 //
-// For each workspace size: (a) real sheets are written into a fresh data directory's cellar.duckdb —
-// registered in the catalog and bulk-loaded in the materializer's layout, with the workspace views on
-// top (insightsApiData.ts); (b) every insight's SQL is timed directly on that file from this process
-// (@duckdb/node-api, all rows read, parameters bound as the API binds its defaults), and through
-// runInsightJson in-process (parsing, binding, the JSON body written by DuckDB); the file is closed; (c) the real sync server
-// is started on the directory and `GET /internal/insights/:name` timed over HTTP (body read and parsed);
-// (d) when a production build exists, `next start` relays to that server and `GET /api/insights/:name`
-// is timed the same way. Every figure is the median of N runs after one warm-up run.
-// Called by bench/run.ts (`npm run bench`); never asserted in tests.
+// 1. First page (1,000 rows) of every insight through `GET /api/insights/:name` (next start → the real sync
+//    server) against the same page's SQL run directly on the file from this process (`ORDER BY … LIMIT
+//    1000`, every row of the page read). Twice: with the sync server's answer cache off (every request
+//    computes: the SQL, the total, the JSON) and on (repeated identical requests, as many readers do).
+// 2. The whole `product-sales` as CSV through the public API (cache off) against the SQL run directly and
+//    the CSV written in this process (lib/csv.ts toCsv, papaparse).
+// 3. 200 concurrent loads of one insight page (HTML, same parameters, cache on, starting cold), while
+//    `GET /api/sheets` is asked every 25 ms: the latencies of both.
+//
+// Every figure is the median of N runs after one warm-up run unless it says otherwise. Requests carry the
+// admin token (CELLAR_ADMIN_TOKEN) as the test harnesses do. Called by bench/run.ts; never asserted in tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { INSIGHTS, type Insight } from '../lib/insights/index';
-import type { SqlParams } from '../lib/insights/insight';
-import { localDate, parseInsightParams } from '../lib/insights/params';
-import { runInsightJson } from '../sync-server/insightRunner';
-import { hasNextBuild, startBenchSyncServer, startNext, timeGet } from './insightsApi';
+import { toCsv } from '../lib/csv';
+import { INSIGHTS, getInsight, type Insight } from '../lib/insights/index';
+import { parseInsightParams, localDate } from '../lib/insights/params';
+import { startSyncServerProcess, type SyncServerProcess } from '../sync-server/testing/syncServerProcess';
+import { hasNextBuild, startNext } from './insightsApi';
 import { createRealWorkspace, type WorkspaceSize } from './insightsApiData';
 
+/** The servers' CELLAR_ADMIN_TOKEN as a bearer token (the test harness's; set when the servers start). */
+let AUTH: Record<string, string> = {};
+
 export interface InsightBenchOptions {
-  /** Workspace sizes, each measured in its own data directory; 100k/1M then the demo's 200/5,000 by default. */
-  sizes?: WorkspaceSize[];
-  /** Timed runs per insight and path, after one warm-up run (odd, so the median is a run). */
+  size?: WorkspaceSize;
   runs?: number;
-  /** Also time through `next start` when .next/BUILD_ID exists (default true). */
-  publicApi?: boolean;
+  concurrent?: number;
   log?: (line: string) => void;
 }
 
-export interface InsightTiming {
+export interface PageTiming {
   name: string;
-  rows: number;
-  /** Size of the JSON body the internal API sent. */
-  responseBytes: number;
-  /** The insight's SQL on the DuckDB file from the benchmark process, all rows read (no JSON). */
-  directP50Ms: number;
-  /** runInsightJson in the benchmark process: parameters parsed and bound, SQL, the JSON body written. */
-  runnerP50Ms: number;
-  /** `GET /internal/insights/:name` on the sync server, response read and parsed. */
-  internalP50Ms: number;
-  /** `GET /api/insights/:name` through `next start`, asking for a compressed body as browsers do; null when not measured. */
-  publicP50Ms: number | null;
-  /** The same asking for no compression (`accept-encoding: identity`): how much of it is Next's gzip. */
-  publicIdentityP50Ms: number | null;
-  internalRatio: number;
-  publicRatio: number | null;
-}
-
-export interface InsightSizeReport {
-  products: number;
-  sales: number;
-  productSheets: number;
-  salesSheets: number;
-  /** Writing the sheets, catalog and views, then CHECKPOINT. */
-  loadMs: number;
-  runs: number;
-  /** Why the public API was not measured, if it was not. */
-  publicApiSkipped: string | null;
-  results: InsightTiming[];
+  total: number;
+  pageRows: number;
+  pageBytes: number;
+  directPageMs: number;
+  coldPublicMs: number;
+  warmPublicMs: number;
 }
 
 export interface InsightBenchReport {
-  /** The `asOf` the API defaulted to (today); the generated sales end on it. */
   asOf: string;
-  sizes: InsightSizeReport[];
+  size: WorkspaceSize;
+  loadMs: number;
+  runs: number;
+  skipped: string | null;
+  pages: PageTiming[];
+  csv: { rows: number; bytes: number; directMs: number; publicMs: number } | null;
+  concurrent: { loads: number; page: string; p50: number; p99: number; max: number; wallMs: number; sheetsSamples: number; sheetsP50: number; sheetsP99: number; failures: number } | null;
 }
 
-/** DESIGN's targets for an insight through the public API. */
 export const TARGET_RATIO = 1.3;
 export const TARGET_P50_MS = 100;
-
-const DEFAULT_SIZES: WorkspaceSize[] = [
-  { products: 100_000, sales: 1_000_000 },
-  { products: 200, sales: 5_000 },
-];
+export const TARGET_CSV_RATIO = 1.5;
 
 export async function benchInsights(options: InsightBenchOptions = {}): Promise<InsightBenchReport> {
-  const runs = options.runs ?? 9;
+  const size = options.size ?? { products: 100_000, sales: 1_000_000 };
+  const runs = options.runs ?? 7;
   const log = options.log ?? (() => {});
   const asOf = localDate(new Date());
-  const sizes: InsightSizeReport[] = [];
-  for (const size of options.sizes ?? DEFAULT_SIZES) sizes.push(await benchSize(size, asOf, runs, options.publicApi ?? true, log));
-  return { asOf, sizes };
-}
-
-async function benchSize(size: WorkspaceSize, asOf: string, runs: number, publicApi: boolean, log: (line: string) => void): Promise<InsightSizeReport> {
-  const label = `${size.products.toLocaleString('en')} products / ${size.sales.toLocaleString('en')} sales`;
   const dataDir = mkdtempSync(join(tmpdir(), 'cellar-bench-insights-'));
+  const report: InsightBenchReport = { asOf, size, loadMs: 0, runs, skipped: null, pages: [], csv: null, concurrent: null };
   try {
-    // (a) real sheets in the data directory's cellar.duckdb
     const loadStart = performance.now();
-    const { sheets } = await createRealWorkspace(join(dataDir, 'cellar.duckdb'), size, asOf);
-    const loadMs = performance.now() - loadStart;
-    const productSheets = sheets.filter((s) => s.template === 'products').length;
-    const salesSheets = sheets.length - productSheets;
-    log(`insights: ${label} written as ${productSheets} products and ${salesSheets} sales sheets in ${loadMs.toFixed(0)} ms`);
+    await createRealWorkspace(join(dataDir, 'cellar.duckdb'), size, asOf);
+    report.loadMs = performance.now() - loadStart;
+    log(`insights: ${size.products.toLocaleString('en')} products / ${size.sales.toLocaleString('en')} sales written in ${report.loadMs.toFixed(0)} ms`);
 
-    // (b) the SQL directly, and runInsightJson, in this process; then the file is closed
-    const inProcess = new Map<string, { rows: number; directP50Ms: number; runnerP50Ms: number }>();
+    // The direct references, in this process, on the file (closed again before the server opens it).
+    const direct = new Map<string, number>();
+    let csvDirect: { ms: number; rows: number; bytes: number } | null = null;
     const instance = await DuckDBInstance.create(join(dataDir, 'cellar.duckdb'));
     const connection = await instance.connect();
     try {
       for (const insight of INSIGHTS) {
-        const query = new URLSearchParams();
-        const direct = () => runDirect(connection, insight, insight.bind(parseInsightParams(insight.params, query, new Date())));
-        const viaRunner = () => runInsightJson(connection, insight.name, query);
-        const rows = await direct();
-        const directP50Ms = await medianMs(direct, runs);
-        await viaRunner();
-        const runnerP50Ms = await medianMs(viaRunner, runs);
-        inProcess.set(insight.name, { rows, directP50Ms, runnerP50Ms });
+        const work = () => directPage(connection, insight);
+        await work();
+        direct.set(insight.name, await medianMs(work, runs));
       }
+      const csvWork = () => directCsv(connection, getInsight('product-sales')!);
+      const first = await csvWork();
+      csvDirect = { ms: await medianMs(csvWork, runs), rows: first.rows, bytes: first.bytes };
     } finally {
       connection.closeSync();
       instance.closeSync();
     }
-
-    // (c) the internal API of the real sync server; (d) the public API through next start
-    const sync = await startBenchSyncServer(dataDir);
-    const results: InsightTiming[] = [];
-    let publicApiSkipped: string | null = publicApi ? (hasNextBuild() ? null : 'no production build (.next/BUILD_ID); run `npm run build`') : 'not requested';
-    try {
-      const internal = new Map<string, { p50: number; bytes: number; rows: number }>();
-      const auth = { authorization: `Bearer ${sync.secret}`, 'x-cellar-auth': `Bearer ${sync.adminToken}` };
-      for (const insight of INSIGHTS) {
-        const url = `${sync.httpUrl}/internal/insights/${insight.name}`;
-        const first = await timeGet(url, auth);
-        const p50 = await medianMs(() => timeGet(url, auth), runs);
-        internal.set(insight.name, { p50, bytes: first.bytes, rows: first.rows });
-      }
-      const publicP50 = new Map<string, number>();
-      const publicIdentityP50 = new Map<string, number>();
-      if (publicApiSkipped === null) {
-        try {
-          const next = await startNext(sync);
-          try {
-            for (const insight of INSIGHTS) {
-              const url = `${next.baseUrl}/api/insights/${insight.name}`;
-              const bearer = { authorization: `Bearer ${sync.adminToken}` };
-              await timeGet(url, bearer);
-              publicP50.set(insight.name, await medianMs(() => timeGet(url, bearer), runs));
-              const identity = { ...bearer, 'accept-encoding': 'identity' };
-              await timeGet(url, identity);
-              publicIdentityP50.set(insight.name, await medianMs(() => timeGet(url, identity), runs));
-            }
-          } finally {
-            await next.stop();
-          }
-        } catch (error) {
-          publicApiSkipped = `next start failed: ${(error as Error).message}`;
-        }
-      }
-      for (const insight of INSIGHTS) {
-        const own = inProcess.get(insight.name)!;
-        const api = internal.get(insight.name)!;
-        if (api.rows !== own.rows) throw new Error(`${insight.name}: the API returned ${api.rows} rows, the SQL ${own.rows}`);
-        const publicP50Ms = publicP50.get(insight.name) ?? null;
-        const result: InsightTiming = {
-          name: insight.name,
-          rows: own.rows,
-          responseBytes: api.bytes,
-          directP50Ms: own.directP50Ms,
-          runnerP50Ms: own.runnerP50Ms,
-          internalP50Ms: api.p50,
-          publicP50Ms,
-          publicIdentityP50Ms: publicIdentityP50.get(insight.name) ?? null,
-          internalRatio: api.p50 / own.directP50Ms,
-          publicRatio: publicP50Ms === null ? null : publicP50Ms / own.directP50Ms,
-        };
-        results.push(result);
-        log(
-          `insights: ${label}: ${insight.name.padEnd(16)} ${String(result.rows).padStart(7)} rows  direct ${fmt(result.directP50Ms)} ms  runner ${fmt(result.runnerP50Ms)} ms  ` +
-            `internal ${fmt(result.internalP50Ms)} ms  public ${result.publicP50Ms === null ? '—' : `${fmt(result.publicP50Ms)} ms (uncompressed ${fmt(result.publicIdentityP50Ms ?? NaN)} ms)`}`,
-        );
-      }
-    } finally {
-      await sync.stop();
+    if (!hasNextBuild()) {
+      report.skipped = 'no production build (.next/BUILD_ID); run `npm run build`';
+      return report;
     }
-    return { products: size.products, sales: size.sales, productSheets, salesSheets, loadMs, runs, publicApiSkipped, results };
+
+    // Cache off: every request computes.
+    const cold = new Map<string, { ms: number; rows: number; bytes: number; total: number }>();
+    await withServers(dataDir, '0', async (base) => {
+      for (const insight of INSIGHTS) {
+        const url = `${base}/api/insights/${insight.name}`;
+        const first = await timeJson(url);
+        cold.set(insight.name, { ...first, ms: await medianMs(() => timeJson(url), runs) });
+      }
+      const url = `${base}/api/insights/product-sales?format=csv`;
+      const first = await timeText(url);
+      const ms = await medianMs(() => timeText(url), runs);
+      report.csv = { rows: first.lines - 1, bytes: first.bytes, directMs: csvDirect!.ms, publicMs: ms };
+      log(`insights: product-sales CSV ${first.lines - 1} rows: public ${ms.toFixed(1)} ms, direct SQL + toCsv ${csvDirect!.ms.toFixed(1)} ms`);
+    });
+
+    // Cache on: repeated identical requests; then 200 concurrent loads of one page, starting cold.
+    await withServers(dataDir, '64', async (base) => {
+      const warm = new Map<string, number>();
+      for (const insight of INSIGHTS) {
+        const url = `${base}/api/insights/${insight.name}`;
+        await timeJson(url);
+        warm.set(insight.name, await medianMs(() => timeJson(url), runs));
+      }
+      for (const insight of INSIGHTS) {
+        const c = cold.get(insight.name)!;
+        const timing: PageTiming = {
+          name: insight.name,
+          total: c.total,
+          pageRows: c.rows,
+          pageBytes: c.bytes,
+          directPageMs: direct.get(insight.name)!,
+          coldPublicMs: c.ms,
+          warmPublicMs: warm.get(insight.name)!,
+        };
+        report.pages.push(timing);
+        log(`insights: ${insight.name.padEnd(16)} page ${timing.pageRows}/${timing.total} rows: direct ${timing.directPageMs.toFixed(1)} ms, public cold ${timing.coldPublicMs.toFixed(1)} ms, warm ${timing.warmPublicMs.toFixed(1)} ms`);
+      }
+      report.concurrent = await concurrentLoads(base, '/insights/product-sales?from=2020-01-01', options.concurrent ?? 200);
+      log(`insights: ${report.concurrent.loads} concurrent page loads: p50 ${report.concurrent.p50.toFixed(0)} ms, p99 ${report.concurrent.p99.toFixed(0)} ms; /api/sheets p99 ${report.concurrent.sheetsP99.toFixed(0)} ms`);
+    });
+    return report;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-/** The insight's statements as the runner issues them, every row read; returns the row count. */
-async function runDirect(connection: DuckDBConnection, insight: Insight, bound: SqlParams): Promise<number> {
-  if (insight.kind === 'fixed') return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
-  return (await connection.runAndReadAll(insight.sql, bound)).currentRowCount;
+async function withServers(dataDir: string, cacheMb: string, work: (base: string) => Promise<void>): Promise<void> {
+  const sync: SyncServerProcess = await startSyncServerProcess({
+    dataDir,
+    env: { CELLAR_SEED: '0', LOG_LEVEL: 'warn', CELLAR_INSIGHT_CACHE_MB: cacheMb, UV_THREADPOOL_SIZE: '8' },
+  });
+  AUTH = { authorization: `Bearer ${sync.adminToken}` };
+  try {
+    const next = await startNext(sync);
+    try {
+      await work(next.baseUrl);
+    } finally {
+      await next.stop();
+    }
+  } finally {
+    await sync.stop();
+  }
+}
+
+/** The first page of the insight as the API's default asks for it, by SQL from this process. */
+async function directPage(connection: DuckDBConnection, insight: Insight): Promise<number> {
+  const bound = insight.bind(parseInsightParams(insight.params, new URLSearchParams(), new Date()));
+  const sql = insight.kind === 'fixed' ? `SELECT * FROM (${insight.select}) q ORDER BY ${insight.order.join(', ')} LIMIT 1000` : insight.sql;
+  return (await connection.runAndReadAll(sql, bound)).getRows().length;
+}
+
+/** The whole answer by SQL, its values read and written as CSV in this process. */
+async function directCsv(connection: DuckDBConnection, insight: Insight): Promise<{ rows: number; bytes: number }> {
+  if (insight.kind !== 'fixed') throw new Error('fixed insights only');
+  const bound = insight.bind(parseInsightParams(insight.params, new URLSearchParams(), new Date()));
+  const reader = await connection.runAndReadAll(insight.sql, bound);
+  const rows = reader.getRowsJson() as Array<Array<string | number | boolean | null>>;
+  const csv = toCsv(
+    insight.columns.map((c) => c.name),
+    rows.map((row) => row.map((value, c) => (insight.columns[c].type === 'number' && typeof value === 'string' ? Number(value) : value))),
+  );
+  return { rows: rows.length, bytes: Buffer.byteLength(csv) };
+}
+
+async function timeJson(url: string): Promise<{ ms: number; rows: number; bytes: number; total: number }> {
+  const start = performance.now();
+  const response = await fetch(url, { headers: AUTH });
+  const text = await response.text();
+  const body = JSON.parse(text) as { rows?: unknown[]; total?: number };
+  const ms = performance.now() - start;
+  if (response.status !== 200 || !Array.isArray(body.rows)) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return { ms, rows: body.rows.length, bytes: Buffer.byteLength(text), total: body.total ?? 0 };
+}
+
+async function timeText(url: string): Promise<{ ms: number; bytes: number; lines: number }> {
+  const start = performance.now();
+  const response = await fetch(url, { headers: AUTH });
+  const text = await response.text();
+  const ms = performance.now() - start;
+  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return { ms, bytes: Buffer.byteLength(text), lines: text.trimEnd().split('\r\n').length };
+}
+
+async function concurrentLoads(base: string, path: string, loads: number): Promise<NonNullable<InsightBenchReport['concurrent']>> {
+  let done = false;
+  const sheetTimes: number[] = [];
+  const poller = (async () => {
+    while (!done) {
+      const start = performance.now();
+      const response = await fetch(`${base}/api/sheets`, { headers: AUTH });
+      await response.text();
+      sheetTimes.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  })();
+  let failures = 0;
+  const wallStart = performance.now();
+  const times = await Promise.all(
+    Array.from({ length: loads }, async () => {
+      const start = performance.now();
+      const response = await fetch(`${base}${path}`, { headers: AUTH });
+      const html = await response.text();
+      if (response.status !== 200 || !html.includes('insight-table')) failures++;
+      return performance.now() - start;
+    }),
+  );
+  const wallMs = performance.now() - wallStart;
+  done = true;
+  await poller;
+  return {
+    loads,
+    page: path,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    max: Math.max(...times),
+    wallMs,
+    sheetsSamples: sheetTimes.length,
+    sheetsP50: percentile(sheetTimes, 0.5),
+    sheetsP99: percentile(sheetTimes, 0.99),
+    failures,
+  };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
 }
 
 async function medianMs(work: () => Promise<unknown>, runs: number): Promise<number> {
@@ -200,48 +250,54 @@ async function medianMs(work: () => Promise<unknown>, runs: number): Promise<num
     await work();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  const middle = Math.floor(times.length / 2);
-  return times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2;
+  return percentile(times, 0.5);
 }
 
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const kib = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KiB`;
-const ratio = (value: number | null) => (value === null ? '—' : `${fmt(value, 2)} ×`);
+const yes = (ok: boolean) => (ok ? 'yes' : 'no');
 
-/** The benchmark as a docs/BENCHMARKS.md section: one table per workspace size. */
+/** The benchmark as a docs/BENCHMARKS.md section. */
 export function renderInsightsMarkdown(report: InsightBenchReport): string {
-  const tables = report.sizes.map((size) => {
-    // The target is stated for 100k products / 1M sales; smaller workspaces are shown for reference.
-    const targetSize = size.products >= 100_000 && size.sales >= 1_000_000;
-    const rows = size.results
-      .map((r) => {
-        const meets = r.publicP50Ms !== null && r.publicRatio !== null && r.publicRatio <= TARGET_RATIO && r.publicP50Ms <= TARGET_P50_MS;
-        const verdict = r.publicP50Ms === null || !targetSize ? '—' : meets ? 'yes' : 'no';
-        const publicCell = r.publicP50Ms === null ? '—' : `**${fmt(r.publicP50Ms)}** (${ratio(r.publicRatio)})`;
-        const identityCell = r.publicIdentityP50Ms === null ? '—' : fmt(r.publicIdentityP50Ms);
-        return `| \`${r.name}\` | ${r.rows.toLocaleString('en')} | ${kib(r.responseBytes)} | ${fmt(r.directP50Ms)} | ${fmt(r.runnerP50Ms)} | ${fmt(r.internalP50Ms)} (${ratio(r.internalRatio)}) | ${publicCell} | ${identityCell} | ${verdict} |`;
-      })
-      .join('\n');
-    return `### ${size.products.toLocaleString('en')} products / ${size.sales.toLocaleString('en')} sales
-
-${size.productSheets} products sheets and ${size.salesSheets} sales sheets (written in ${fmt(size.loadMs / 1000, 1)} s); median of ${size.runs} runs after a warm-up.${size.publicApiSkipped ? ` Public API not measured: ${size.publicApiSkipped}.` : ''}
-
-| insight | rows | JSON | direct SQL ms | runInsightJson ms | internal API ms (× direct) | public API ms (× direct) | public, uncompressed ms | meets target |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${rows}
-`;
-  });
+  const label = `${report.size.products.toLocaleString('en')} products / ${report.size.sales.toLocaleString('en')} sales`;
+  if (report.skipped) return `## Insights\n\n${label}: not measured through the public API: ${report.skipped}.\n`;
+  const rows = report.pages
+    .map((p) => {
+      const coldRatio = p.coldPublicMs / p.directPageMs;
+      const warmRatio = p.warmPublicMs / p.directPageMs;
+      return `| \`${p.name}\` | ${p.pageRows.toLocaleString('en')} of ${p.total.toLocaleString('en')} | ${kib(p.pageBytes)} | ${fmt(p.directPageMs)} | ${fmt(p.coldPublicMs)} (${fmt(coldRatio, 2)} ×) | **${fmt(p.warmPublicMs)}** (${fmt(warmRatio, 2)} ×) | ${yes(coldRatio <= TARGET_RATIO && p.coldPublicMs <= TARGET_P50_MS)} / ${yes(warmRatio <= TARGET_RATIO && p.warmPublicMs <= TARGET_P50_MS)} |`;
+    })
+    .join('\n');
+  const csv = report.csv;
+  const c = report.concurrent;
   return `## Insights
 
-Real sheets (registered in the catalog, stored in the materializer's wide tables, read through the workspace
-views \`products\` and \`sales\`) in a fresh data directory; sales over the two years ending ${report.asOf}, the
-\`asOf\` the API defaults to. *Direct SQL*: the insight's statements on the DuckDB file from the benchmark
-process, every row read. *runInsightJson*: the same plus parameter parsing and the JSON body (written by DuckDB), in process.
-*Internal API*: \`GET /internal/insights/:name\` on the real sync server. *Public API*: \`GET /api/insights/:name\`
-through \`next start\`, asking for a compressed body as a browser does (Next gzips responses by default), and
-again with \`accept-encoding: identity\`. HTTP timings include reading and parsing the whole body. Target: public API ≤ ${TARGET_RATIO} × direct
-SQL and p50 ≤ ${TARGET_P50_MS} ms.
+${label} as real sheets (catalog, the materializer's wide tables, the workspace views) in a fresh data
+directory, sales over the two years ending ${report.asOf}; written in ${fmt(report.loadMs / 1000, 1)} s. Median of ${report.runs} runs after a
+warm-up. *Direct*: the page's SQL (\`ORDER BY\` the insight's order \`LIMIT 1000\`; the pivot: its statement) on the
+file from the benchmark process, every row of the page read. *Public API*: \`GET /api/insights/:name\` (default page:
+1,000 rows, with \`total\`) through \`next start\` and the real sync server, body read and parsed; *cold*: the sync
+server's answer cache off (\`CELLAR_INSIGHT_CACHE_MB=0\`: every request runs the SQL, the count and the JSON);
+*warm*: cache on, the same request repeated (what many readers of one page see). Target: ≤ ${TARGET_RATIO} × direct and
+p50 ≤ ${TARGET_P50_MS} ms.
 
-${tables.join('\n')}`;
+| insight | page rows of total | page JSON | direct page SQL ms | public API cold ms (× direct) | public API warm ms (× direct) | meets target cold / warm |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows}
+
+${
+  csv
+    ? `Whole \`product-sales\` as CSV (${csv.rows.toLocaleString('en')} rows, ${kib(csv.bytes)}): public API \`format=csv\` (cache off) **${fmt(csv.publicMs)} ms** against the SQL
+run directly and the CSV written in process (\`toCsv\`) ${fmt(csv.directMs)} ms: **${fmt(csv.publicMs / csv.directMs, 2)} ×** (target ≤ ${TARGET_CSV_RATIO} ×).`
+    : ''
+}
+
+${
+  c
+    ? `${c.loads} concurrent loads of one insight page (\`${c.page}\`, HTML, same parameters, cache on and cold at the start):
+p50 **${fmt(c.p50, 0)} ms**, p99 **${fmt(c.p99, 0)} ms**, slowest ${fmt(c.max, 0)} ms, all done in ${fmt(c.wallMs, 0)} ms, ${c.failures} failed (target p50 ≤ 1 s,
+p99 ≤ 3 s). Meanwhile \`GET /api/sheets\` every 25 ms (${c.sheetsSamples} samples): p50 ${fmt(c.sheetsP50, 0)} ms, p99 **${fmt(c.sheetsP99, 0)} ms** (target ≤ 200 ms).`
+    : ''
+}
+`;
 }

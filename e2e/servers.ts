@@ -134,6 +134,7 @@ export async function startApp(options: { seed?: boolean; quiet?: boolean; env?:
     CELLAR_SEED: options.seed === false ? '0' : (process.env.CELLAR_SEED ?? '1'),
     CELLAR_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     NEXT_TELEMETRY_DISABLED: '1',
+    UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '8',
     ...options.env,
   };
   const stdio = options.quiet === false ? 'inherit' : 'ignore';

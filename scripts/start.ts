@@ -5,6 +5,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadConfig } from '../lib/node/config';
 
+// The sync server's DuckDB reads, log and materializer all run on libuv's thread pool: give it room for
+// two insight readers and two sheet readers beside them (sync-server/database.ts). Read once at start-up.
+process.env.UV_THREADPOOL_SIZE ??= '8';
 const config = loadConfig();
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve('next/dist/bin/next');
