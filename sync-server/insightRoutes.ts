@@ -112,6 +112,7 @@ export function insightRoutes(server: Omit<SyncServer, 'close' | 'url'>, options
     {
       method: 'GET',
       pattern: /^\/internal\/insight-cache$/,
+      access: 'owner',
       handle: async () => ({ version: `${boot}.${version()}`, ...cache.snapshot(), lane: { busy: server.db.analytical.busy, queued: server.db.analytical.queued } }),
     },
   ];
