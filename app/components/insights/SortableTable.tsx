@@ -3,7 +3,8 @@
 // in the page's URL (`sort`, `dir`, `offset`), so a live refresh re-renders the same view. "Download CSV"
 // is the API's `format=csv` with the same filters and sort: every row, not only this page.
 import Link from 'next/link';
-import { columnFormat, formatValue, type InsightRow } from '@/lib/insightViews';
+import { columnFormat, type InsightRow } from '@/lib/insightViews';
+import { InsightRows } from './InsightRows';
 import type { InsightColumn } from '@/lib/insights/insight';
 
 type Sort = { column: string; dir: 'asc' | 'desc' } | null;
@@ -75,24 +76,7 @@ export function SortableTable({ insight, page, query, csvHref }: { insight: stri
               ))}
             </tr>
           </thead>
-          <tbody>
-            {page.rows.map((row, r) => (
-              <tr key={page.offset + r} className={typeof row.level === 'string' && row.level !== 'family' ? `level-${row.level}` : undefined}>
-                {page.columns.map((column, i) => (
-                  <td key={column.name} className={formats[i] === 'text' || formats[i] === 'date' ? undefined : 'num'} data-value={row[column.name] ?? ''}>
-                    {formatValue(row[column.name], formats[i])}
-                  </td>
-                ))}
-              </tr>
-            ))}
-            {page.rows.length === 0 ? (
-              <tr>
-                <td colSpan={page.columns.length} className="muted empty">
-                  {page.total === 0 ? 'No rows for these filters.' : 'No rows on this page.'}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
+          <InsightRows insight={insight} columns={page.columns} rows={page.rows.map((row) => page.columns.map((c) => row[c.name] ?? null))} offset={page.offset} total={page.total} />
         </table>
       </div>
       {page.total > size ? (
