@@ -8,6 +8,7 @@
 // Usage: `npx tsx bench/grid.ts` (prints JSON), or import { benchGrid } from './grid'.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { WebsocketProvider } from 'y-websocket';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { adminHeaders, E2E_ADMIN_TOKEN, ensureBuild, startApp } from '../e2e/servers';
@@ -29,6 +30,10 @@ export interface GridBenchResult {
   columns: number;
   cells: number;
   openFirstPaintMs: { coldMedian: number; warmMedian: number; cold: number[]; warm: number[] };
+  /** Cold opens: when the live document was loaded (the `cellar:loaded` mark), the preview having been painted before. */
+  liveLoadedMs: { coldMedian: number; cold: number[] };
+  /** The whole document as one update (what a cold client receives), and compressed. */
+  transfer: { v1Bytes: number; v2Bytes: number; v1DeflateBytes: number; v2DeflateBytes: number; deflateMs: number; inflateMs: number; encodeV1Ms: number; encodeV2Ms: number };
   remoteEditRepaintMs: { endToEndMedian: number; inPageMedian: number; endToEnd: number[]; inPage: number[] };
 }
 
@@ -77,6 +82,30 @@ async function connectClient(syncPort: number, sheetId: string) {
     }
   };
   return { doc, provider, waitSaved, editor: { clock: new HybridLogicalClock(), userId: 'bench-remote' } };
+}
+
+/** Sizes of the document as Yjs update formats V1 (what y-protocols' sync sends) and V2, raw and deflated (permessage-deflate's algorithm). */
+function measureTransfer(doc: Y.Doc): GridBenchResult['transfer'] {
+  const time = <T>(work: () => T): [T, number] => {
+    const start = performance.now();
+    const value = work();
+    return [value, performance.now() - start];
+  };
+  const [v1, encodeV1Ms] = time(() => Y.encodeStateAsUpdate(doc));
+  const [v2, encodeV2Ms] = time(() => Y.encodeStateAsUpdateV2(doc));
+  const [v1Deflated, deflateMs] = time(() => deflateRawSync(v1, { level: 1 }));
+  const v2Deflated = deflateRawSync(v2, { level: 1 });
+  const [, inflateMs] = time(() => inflateRawSync(v1Deflated));
+  return {
+    v1Bytes: v1.byteLength,
+    v2Bytes: v2.byteLength,
+    v1DeflateBytes: v1Deflated.byteLength,
+    v2DeflateBytes: v2Deflated.byteLength,
+    deflateMs: round(deflateMs),
+    inflateMs: round(inflateMs),
+    encodeV1Ms: round(encodeV1Ms),
+    encodeV2Ms: round(encodeV2Ms),
+  };
 }
 
 async function openAndMeasure(page: Page, url: string): Promise<number> {
@@ -156,15 +185,20 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
     }
     await client.waitSaved();
     log('bench grid: sheet stored; opening in Chromium');
+    const transfer = measureTransfer(doc);
+    log(`bench grid: document update V1 ${transfer.v1Bytes} B (deflated ${transfer.v1DeflateBytes} B), V2 ${transfer.v2Bytes} B (deflated ${transfer.v2DeflateBytes} B)`);
 
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: LAUNCH_ARGS, headless: true });
     const url = `${app.baseUrl}/sheets/${id}`;
     const cold: number[] = [];
     const warm: number[] = [];
+    const live: number[] = [];
     for (let i = 0; i < openRuns; i++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block', extraHTTPHeaders: adminHeaders });
       const page = await context.newPage();
       cold.push(await openAndMeasure(page, url));
+      await page.waitForFunction("performance.getEntriesByName('cellar:loaded').length > 0");
+      live.push((await page.evaluate("performance.getEntriesByName('cellar:loaded')[0].startTime")) as number);
       if (process.env.CELLAR_BENCH_DEBUG) {
         const marks = (await page.evaluate("performance.getEntriesByType('mark').map((m) => m.name + '@' + Math.round(m.startTime)).join(' ')")) as string;
         log(`  cold marks: ${marks}`);
@@ -206,6 +240,8 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
       columns,
       cells: rows * columns,
       openFirstPaintMs: { coldMedian: round(median(cold)), warmMedian: round(median(warm)), cold: cold.map(round), warm: warm.map(round) },
+      liveLoadedMs: { coldMedian: round(median(live)), cold: live.map(round) },
+      transfer,
       remoteEditRepaintMs: {
         endToEndMedian: round(median(endToEnd)),
         inPageMedian: round(median(inPage)),

@@ -92,3 +92,16 @@ test('scrolled both ways, headers, labels and edits line up with the real cells'
   await expect.poll(async () => (await docValues(page))[250].B).toBe('edited far down');
   await expect.poll(async () => (await docValues(page))[249].B).toBe('r250c2');
 });
+
+test('the first screen comes with the page from the server, and the live grid takes its place', async ({ page, request }) => {
+  const id = await wideSheet(request);
+  await expect.poll(async () => (await request.get(`${baseUrl()}/api/sheets/${id}`)).ok()).toBe(true);
+  // The HTML alone (no script run) already holds the first rows, in the grid's markup.
+  const html = await (await request.get(`${baseUrl()}/sheets/${id}`)).text();
+  expect(html).toContain('data-testid="sheet-preview"');
+  expect(html).toMatch(/class="cv cv-text">r1c1</);
+  await page.goto(`${baseUrl()}/sheets/${id}`);
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  await expect(page.getByTestId('sheet-preview')).toHaveCount(0);
+  await expect(page.locator('.Spreadsheet__table tr:nth-child(2) td:nth-child(2)')).toHaveText('r1c1');
+});

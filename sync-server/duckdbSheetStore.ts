@@ -82,9 +82,10 @@ export class DuckDBSheetStore implements SheetStore {
     });
   }
 
-  read(sheetId: string): Promise<MaterializedSheet | null> {
+  read(sheetId: string, options: { limit?: number } = {}): Promise<MaterializedSheet | null> {
+    const limit = options.limit !== undefined && Number.isInteger(options.limit) && options.limit >= 0 ? ` LIMIT ${options.limit}` : '';
     return this.db.read(async (c) => {
-      const sheet = (await c.runAndReadAll('SELECT title, template, updated_at FROM sheets WHERE id = $id', { id: sheetId })).getRowObjectsJson()[0];
+      const sheet = (await c.runAndReadAll('SELECT title, template, updated_at, row_count FROM sheets WHERE id = $id', { id: sheetId })).getRowObjectsJson()[0];
       if (!sheet) return null;
       const columns = (
         await c.runAndReadAll('SELECT col_id, name, type FROM sheet_columns WHERE sheet_id = $id AND NOT deleted ORDER BY ord, col_id', { id: sheetId })
@@ -92,12 +93,13 @@ export class DuckDBSheetStore implements SheetStore {
         .getRowObjectsJson()
         .map((row) => ({ id: String(row.col_id), name: String(row.name), type: String(row.type) }));
       const select = ['row_id', ...columns.map((col) => physicalColumn(col.id))].join(', ');
-      const rows = (await c.runAndReadAll(`SELECT ${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id`)).getRowsJson();
+      const rows = (await c.runAndReadAll(`SELECT ${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id${limit}`)).getRowsJson();
       return {
         id: sheetId,
         title: String(sheet.title),
         template: String(sheet.template),
         updatedAt: new Date(Number(sheet.updated_at)).toISOString(),
+        ...(limit ? { rowCount: Number(sheet.row_count) } : {}),
         columns,
         rows: rows.map((row) => {
           const values: Record<string, unknown> = {};

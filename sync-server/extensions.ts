@@ -5,6 +5,7 @@ import { attachCellArbiter, CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { applySpread } from '../lib/sheetSpread';
 import { csvRoutes } from './csvRoutes';
 import { insightRoutes } from './insightRoutes';
+import { sheetWindowRoutes } from './sheetWindowRoute';
 import { parse, sheetParam, type Route } from './internalApi';
 import { logger } from './logger';
 import type { RoomPart } from './roomPart';
@@ -34,6 +35,7 @@ export function serverRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[]
   return [
     ...csvRoutes(server),
     ...insightRoutes(server),
+    ...sheetWindowRoutes(server),
     {
       method: 'POST',
       pattern: /^\/internal\/sheets\/([^/]+)\/spread$/,

@@ -84,10 +84,11 @@ export class MemorySheetStore implements SheetStore {
     };
   }
 
-  async read(sheetId: string): Promise<MaterializedSheet | null> {
+  async read(sheetId: string, options: { limit?: number } = {}): Promise<MaterializedSheet | null> {
     const sheet = this.sheets.get(sheetId);
     if (!sheet) return null;
     const { id, title, template, updatedAt, columns, rows } = sheet;
+    if (options.limit !== undefined) return { id, title, template, updatedAt, columns, rows: rows.slice(0, options.limit), rowCount: rows.length };
     return { id, title, template, updatedAt, columns, rows };
   }
 

@@ -21,6 +21,8 @@ export interface MaterializedSheet {
   updatedAt: string;
   columns: Array<{ id: string; name: string; type: string }>;
   rows: Array<{ id: string; values: Record<string, unknown> }>;
+  /** Live rows in all (more than `rows` when read with a limit). */
+  rowCount?: number;
 }
 
 export interface CellHistory {
@@ -45,8 +47,8 @@ export interface SheetStore {
   /** Writes every tracked sheet's pending changes. */
   flush(): Promise<void>;
   list(): Promise<{ sheets: SheetSummary[] }>;
-  /** The materialized sheet; null when there is none. */
-  read(sheetId: string): Promise<MaterializedSheet | null>;
+  /** The materialized sheet (its first `limit` rows when given); null when there is none. */
+  read(sheetId: string, options?: { limit?: number }): Promise<MaterializedSheet | null>;
   history(sheetId: string, row: string, col: string): Promise<CellHistory>;
   /** Subscribes to materialized changes (the change feed); returns an unsubscribe function. */
   subscribe(listener: (change: MaterializedChange) => void): () => void;

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { perMessageDeflate } from './messageCompression';
 import { CLOSE_FORBIDDEN, MAX_MESSAGE_BYTES } from '../lib/protocol';
 import { accessRoutes } from './auth/accessRoutes';
 import { AccessStore } from './auth/accessStore';
@@ -141,7 +142,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
 /** Accepts y-websocket connections on the server's upgrade requests; returns what closes them all. */
 export function serveSockets(http: Server, rooms: RoomManager, options: { maxMessageBytes?: number; authorize: Authorize }): () => void {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES, perMessageDeflate: perMessageDeflate() });
   const authorize = options.authorize;
   http.on('upgrade', (request, socket, head) => {
     wss.handleUpgrade(request, socket, head, (ws) =>

@@ -23,6 +23,7 @@ import ColumnMenu from './ColumnMenu';
 import FilterDialog from './FilterDialog';
 import FindBar from './FindBar';
 import SheetGrid, { type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
+import SheetPreview, { type SheetWindow } from './grid/SheetPreview';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import ServiceWorkerRegistration from './ServiceWorkerRegistration';
 import SheetMenu from './SheetMenu';
@@ -41,18 +42,18 @@ interface Notice {
   kind: 'error' | 'info';
 }
 
-export default function SheetApp({ sheetId, settings }: { sheetId: string; settings: SyncSettings }) {
+export default function SheetApp({ sheetId, settings, preview = null }: { sheetId: string; settings: SyncSettings; preview?: SheetWindow | null }) {
   const conn = useSheetConnection(sheetId, settings);
 
   return (
     <div className="sheet-app">
       <ServiceWorkerRegistration />
-      {conn ? <SheetWorkspace conn={conn} /> : <div className="sheet-loading">Opening sheet…</div>}
+      {conn ? <SheetWorkspace conn={conn} preview={preview} /> : preview ? <SheetPreview window={preview} chrome /> : <div className="sheet-loading">Opening sheet…</div>}
     </div>
   );
 }
 
-function SheetWorkspace({ conn }: { conn: SheetConnection }) {
+function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: SheetWindow | null }) {
   const store = conn.store;
   const meta = useStore(store, (s) => s.meta);
   const loaded = useStore(store, (s) => s.loaded);
@@ -291,6 +292,9 @@ function SheetWorkspace({ conn }: { conn: SheetConnection }) {
       <main className={`sheet-main${isProducts ? ' with-panel' : ''}`}>
         {loaded || columns.length > 0 ? (
           <SheetGrid conn={conn} notify={notify} onActiveChange={onActiveChange} openColumnMenu={setColumnMenu} openFind={openFind} handle={grid} frozen={frozen} />
+        ) : preview && status.state !== 'refused' ? (
+          // The server's first screen stays until the document is here (no blank flash in between).
+          <SheetPreview window={preview} />
         ) : (
           <div className="sheet-loading">{status.state === 'refused' ? status.label : 'Loading sheet…'}</div>
         )}
