@@ -1,6 +1,6 @@
 // A workspace of real sheets for the insight benchmark: products and sales sheets registered in the
 // catalog (`sheets`, `sheet_columns`) and their wide "sd_<id>" tables bulk-loaded with the appender in the
-// materializer's layout (row_id, ord, deleted, one typed "c_<colId>" column per template column), with the
+// materializer's layout (row_id, ord, deleted, one typed column per template column, named by physicalColumn), with the
 // per-sheet views and the workspace views `products` and `sales` built by lib/relationalViews.ts — what
 // the sync server finds in cellar.duckdb after the same sheets were edited in the browser.
 import { dateValue, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
 import { initSheet, insertRows, readColumns, setCell } from '../lib/sheetDoc';
+import { physicalColumn, sheetTable } from '../lib/relationalViews';
 import { openDatabase } from '../sync-server/database';
 import { Materializer } from '../sync-server/materializer';
 import { UpdateLog } from '../sync-server/updateLog';
@@ -63,7 +64,7 @@ export async function benchPersistence(options = { rows: 5000, edits: 200_000, b
     // Check the last edit of every cell reached DuckDB, so the number counts persisted edits only.
     const lastRow = rows[((options.edits - 1) * 7919) % rows.length];
     const lastCol = numberColumns[(options.edits - 1) % numberColumns.length];
-    const stored = await db.read(async (c) => (await c.runAndReadAll(`SELECT "c_${lastCol}" FROM "sd_${sheetId}" WHERE row_id = $r`, { r: lastRow })).getRows()[0][0]);
+    const stored = await db.read(async (c) => (await c.runAndReadAll(`SELECT ${physicalColumn(lastCol)} FROM ${sheetTable(sheetId)} WHERE row_id = $r`, { r: lastRow })).getRows()[0][0]);
     if (Number(stored) !== options.edits - 1) throw new Error(`persisted value ${stored} != ${options.edits - 1}`);
 
     // Reference: one upsert per edit into a cells table.

@@ -1,17 +1,37 @@
 // Request bodies of the HTTP API, validated with zod on the sync server (the one place edits happen).
 import { z } from 'zod';
+import { limits } from './limits';
 import { TEMPLATE_NAMES } from './schema';
+import { numberProblem } from './schemaRules';
 
 const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const id = z.string().min(1).max(64);
 
+/** Text within a limit read when the request is checked (the limits are configurable). */
+const boundedText = (what: string, max: () => number) =>
+  z.string().superRefine((value, ctx) => {
+    if (value.length > max()) ctx.addIssue({ code: 'custom', message: `${what} is longer than ${max().toLocaleString('en-US')} characters` });
+  });
+
+/** A number within the magnitude limit, so no sum of them can overflow. */
+const boundedNumber = z.number().superRefine((value, ctx) => {
+  const problem = numberProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const sheetTitle = z
+  .string()
+  .trim()
+  .min(1, 'title must not be empty')
+  .pipe(boundedText('title', () => limits().titleChars));
+
 export const createSheetBody = z.strictObject({
-  title: z.string().trim().min(1, 'title must not be empty').max(200),
+  title: sheetTitle,
   template: z.enum(TEMPLATE_NAMES as [string, ...string[]]).default('blank'),
 });
 
 export const renameSheetBody = z.strictObject({
-  title: z.string().trim().min(1, 'title must not be empty').max(200),
+  title: sheetTitle,
 });
 
 export const cellUpdatesBody = z.strictObject({
@@ -19,7 +39,7 @@ export const cellUpdatesBody = z.strictObject({
     .array(
       z.union([
         z.strictObject({ row: id, col: id, value: jsonValue }),
-        z.strictObject({ row: id, col: id, adjust: z.number().finite() }),
+        z.strictObject({ row: id, col: id, adjust: boundedNumber }),
       ]),
     )
     .min(1, 'updates must not be empty')
@@ -33,7 +53,7 @@ export const appendRowsBody = z.strictObject({
 export const spreadBody = z.strictObject({
   column: id,
   group: z.strictObject({ brand: z.string().min(1).max(200), family: z.string().min(1).max(200).optional() }),
-  total: z.number().finite(),
+  total: boundedNumber,
   hold: z.array(id).max(100_000).optional(),
 });
 

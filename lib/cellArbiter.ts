@@ -23,6 +23,11 @@ export const CELL_ARBITER_ORIGIN = Object.freeze({ name: 'cellArbiter' });
 export interface CellArbiterOptions {
   origin?: unknown;
   onConflict?: (record: ConflictRecord) => void;
+  /**
+   * The server's clock and how far ahead of it a new cell's time may be (DESIGN "limits"): a set stamped
+   * later than that counts as stamped now, and is re-asserted so, so it cannot beat later real edits.
+   */
+  futureStamps?: { now: () => number; aheadMs: () => number };
 }
 
 interface Decision {
@@ -44,14 +49,15 @@ export function attachCellArbiter(doc: Y.Doc, options: CellArbiterOptions = {}):
   const originalWriters = new Map<string, Set<number>>();
 
   const onTransaction = (transaction: Y.Transaction) => {
-    const decisions = decide(transaction, originalWriters);
+    const decisions = decide(transaction, originalWriters, options.futureStamps);
     if (decisions.length > 0) apply(doc, decisions, origin, originalWriters, options.onConflict);
   };
   doc.on('afterTransaction', onTransaction);
   return () => doc.off('afterTransaction', onTransaction);
 }
 
-function decide(transaction: Y.Transaction, originalWriters: Map<string, Set<number>>): Decision[] {
+function decide(transaction: Y.Transaction, originalWriters: Map<string, Set<number>>, future: CellArbiterOptions['futureStamps']): Decision[] {
+  const clamp = future ? clampTo(future.now(), future.aheadMs()) : (cell: Cell) => cell;
   const doc = transaction.doc;
   const touched = new Map<Y.Map<Cell>, Map<string, { row: string; items: Y.Item[] }>>();
   forEachNewItem(transaction, (item) => {
@@ -81,7 +87,7 @@ function decide(transaction: Y.Transaction, originalWriters: Map<string, Set<num
   touched.forEach((keys, cells) => {
     if (isCellsMapRemoved(cells)) return;
     keys.forEach(({ row, items }, col) => {
-      const decision = decideKey(transaction, cells, row, col, items, originalWriters);
+      const decision = decideKey(transaction, cells, row, col, items, originalWriters, clamp);
       if (decision) decisions.push(decision);
     });
   });
@@ -95,6 +101,7 @@ function decideKey(
   col: string,
   newItems: Y.Item[],
   originalWriters: Map<string, Set<number>>,
+  clamp: (cell: Cell) => Cell,
 ): Decision | null {
   const visibleBefore = findVisibleBefore(transaction, cells, col);
   const candidates: Y.Item[] = [];
@@ -122,7 +129,12 @@ function decideKey(
 
   const frontier = candidates.filter((item) => !seen.has(item));
   if (frontier.length === 0) return null;
-  const contenders: Contender[] = frontier.map((item) => ({ cell: readCellItem(item)!, item, writers: writersOf(item) }));
+  // A new write stamped too far ahead competes (and is shown) as stamped now.
+  const contenders: Contender[] = frontier.map((item) => ({
+    cell: isNewItem(transaction, item) ? clamp(readCellItem(item)!) : readCellItem(item)!,
+    item,
+    writers: writersOf(item),
+  }));
   contenders.push(...revivedLosers(transaction.doc, row, col, visibleBefore, seen, contenders, originalWriters));
 
   const visibleAfter = visibleItem(cells, col);
@@ -266,6 +278,11 @@ function apply(
   // Forgetting original writers costs at most a spurious conflict record later, so a crude bound will do.
   if (originalWriters.size > 10_000) originalWriters.clear();
   if (onConflict) for (const record of recorded) onConflict(record);
+}
+
+/** A cell stamped more than `aheadMs` after `now` gets `now` as its time. */
+export function clampTo(now: number, aheadMs: number): (cell: Cell) => Cell {
+  return (cell) => (cell.t > now + aheadMs ? { ...cell, t: now } : cell);
 }
 
 /** Conflict records are deduplicated on the losing write: one record per (row, col, lost stamp). */

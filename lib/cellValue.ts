@@ -1,5 +1,7 @@
 // Typed cell values: validation of JSON values (API, documents) and parsing of what a person types.
+import { limits } from './limits';
 import type { CellValue, ColumnType } from './schema';
+import { numberProblem } from './schemaRules';
 
 export type ValueCheck = { ok: true; value: CellValue } | { ok: false; message: string };
 
@@ -18,10 +20,16 @@ export function checkValue(value: unknown, type: ColumnType): ValueCheck {
   if (value === null) return { ok: true, value: null };
   switch (type) {
     case 'text':
-      if (typeof value === 'string') return value.length <= 10_000 ? { ok: true, value } : { ok: false, message: 'text is longer than 10,000 characters' };
+      if (typeof value === 'string') {
+        const max = limits().cellTextChars;
+        return value.length <= max ? { ok: true, value } : { ok: false, message: `text is longer than ${max.toLocaleString('en-US')} characters` };
+      }
       return { ok: false, message: `expected text, got ${describe(value)}` };
     case 'number':
-      if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        const problem = numberProblem(value);
+        return problem ? { ok: false, message: problem } : { ok: true, value };
+      }
       return { ok: false, message: `expected a finite number, got ${describe(value)}` };
     case 'date':
       if (typeof value === 'string' && isIsoDate(value)) return { ok: true, value };
@@ -42,7 +50,7 @@ export function parseInput(text: string, type: ColumnType): ValueCheck {
     case 'number': {
       const normalized = trimmed.replace(/[,_\s]/g, '');
       const number = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(normalized) ? Number(normalized) : NaN;
-      return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, message: `"${short(trimmed)}" is not a number` };
+      return Number.isFinite(number) ? checkValue(number, 'number') : { ok: false, message: `"${short(trimmed)}" is not a number` };
     }
     case 'date':
       return isIsoDate(trimmed) ? { ok: true, value: trimmed } : { ok: false, message: `"${short(trimmed)}" is not a date (YYYY-MM-DD)` };

@@ -14,15 +14,13 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 /** Server → client: varUint8Array of the encoded state vector that is durably committed to DuckDB. */
 export const MESSAGE_SAVED = 100;
 
-// Close codes the stock client treats as final (4400–4499), and 1009 for oversized messages.
+// Close codes the stock client treats as final (4400–4499), and 1009 for oversized messages (the size
+// limit is `messageBytes` in lib/limits.ts).
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_NO_SUCH_SHEET = 4404;
 export const CLOSE_BAD_MESSAGE = 4400;
 export const CLOSE_TOO_BIG = 1009;
-
-/** Largest WebSocket message the sync server accepts (a 100k-cell sheet's first sync fits well within). */
-export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /** A state vector: Yjs client id → the number of its items covered. */
 export type StateVector = Map<number, number>;

@@ -1,6 +1,7 @@
 // The SQL of the relational views over materialized sheets, in one place.
-// Each sheet is stored in a wide table "sd_<sheetId>" (row_id, ord, deleted, one typed column "c_<colId>"
-// per sheet column); "sheet_<sheetId>" names its live columns; `products` and `sales` union the live
+// Each sheet is stored in a wide table "sd_<sheetId>" (row_id, ord, deleted, one typed column "c_<hex of
+// colId>" per sheet column: DuckDB identifiers ignore case, so ids that differ only in case, or carry any
+// character at all, still get distinct, safe names); "sheet_<sheetId>" names its live columns; `products` and `sales` union the live
 // sheets made from those templates with the template's typed columns.
 import { TEMPLATE_COLUMNS, type ColumnType, type TemplateName } from './schema';
 
@@ -30,7 +31,22 @@ export function literal(value: string): string {
 
 export const sheetTable = (sheetId: string) => ident(`sd_${sheetId}`);
 export const sheetView = (sheetId: string) => ident(`sheet_${sheetId}`);
-export const physicalColumn = (colId: string) => ident(`c_${colId}`);
+export const physicalColumn = (colId: string) => ident(`c_${hexOf(colId)}`);
+
+/** Bumped whenever the physical layout of the sheet tables changes: sheets stored under another are rebuilt. */
+export const MATERIALIZED_LAYOUT = '2';
+
+function hexOf(text: string): string {
+  let hex = '';
+  for (const byte of new TextEncoder().encode(text)) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+/** A column alias from a sheet's (user-written) column name: control characters removed, length bounded. */
+function aliasOf(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach SQL text
+  return name.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
+}
 
 export function createSheetTableSql(sheetId: string, columns: readonly StoredColumn[]): string {
   const typed = columns.map((c) => `, ${physicalColumn(c.id)} ${SQL_TYPES[c.type]}`).join('');
@@ -56,8 +72,9 @@ export function sheetViewSql(sheetId: string, columns: readonly StoredColumn[]):
   const select = columns
     .filter((c) => !c.deleted)
     .map((c) => {
-      let name = c.name || c.id;
-      for (let i = 2; used.has(name.toLowerCase()); i++) name = `${c.name}_${i}`;
+      const base = aliasOf(c.name) || aliasOf(c.id) || 'column';
+      let name = base;
+      for (let i = 2; used.has(name.toLowerCase()); i++) name = `${base}_${i}`;
       used.add(name.toLowerCase());
       return `, ${physicalColumn(c.id)} AS ${ident(name)}`;
     })

@@ -1,6 +1,7 @@
 // The sheet document model (schema v1) over a Y.Doc: pure, shared by browser, server and tests.
 import * as Y from 'yjs';
 import { checkValue } from './cellValue';
+import { numberProblem } from './schemaRules';
 import { indexAdjustments, resolveCell, cellKey, type AdjustmentIndex } from './cellResolution';
 import type { HybridLogicalClock } from './hlc';
 import { newId } from './ids';
@@ -343,7 +344,8 @@ export function applyCellUpdates(doc: Y.Doc, updates: readonly CellUpdate[], edi
       const column = columns.get(update.col);
       if (!column) throw new SheetError('not_found', `no column ${update.col}`);
       if (column.type !== 'number') throw new SheetError('invalid_value', `column ${column.name} is ${column.type}; only number cells can be adjusted`);
-      if (typeof update.adjust !== 'number' || !Number.isFinite(update.adjust)) throw new SheetError('invalid_value', 'adjust must be a finite number');
+      const problem = numberProblem(update.adjust);
+      if (problem) throw new SheetError('invalid_value', `adjust: ${problem}`);
     } else {
       validateCell(columns, update.col, update.value);
     }

@@ -1,12 +1,31 @@
 // Checks an incoming Yjs update against document schema v1 before it is applied, so a client that sends
 // well-formed Yjs carrying the wrong shapes (a cell that is not { v, t, by }, a row that is not a map, a
-// shared type the schema does not have) is refused and changes nothing.
+// shared type the schema does not have, a text over its limit, a column id that differs from another only
+// in case) is refused and changes nothing.
+//
+// Every item is checked, whatever order updates arrive in. An item's place in the document (which map,
+// which key) comes from its parent, or from the neighbour it was inserted next to; when that item is in
+// neither the update nor the document, the update cannot be checked yet and the verdict is `held`, naming
+// the missing item. The caller keeps the update unapplied (Yjs would keep it as pending structs and apply
+// it, unchecked, once the parent arrives) and checks it again when the document has that item.
 import * as Y from 'yjs';
-import { ADJUSTMENTS, COLUMN_TYPES, COLUMN_WIDTH_MAX, COLUMN_WIDTH_MIN, COLUMNS, CONFLICTS, META, ROWS, TEMPLATE_NAMES, USER_NAME_MAX, USERS } from './schema';
+import { limits } from './limits';
+import { ADJUSTMENTS, COLUMNS, CONFLICTS, META, ROWS, USERS } from './schema';
+import {
+  adjustmentProblem,
+  cellProblem,
+  columnFieldProblem,
+  conflictProblem,
+  idProblem,
+  metaFieldProblem,
+  rowFieldProblem,
+  userProblem,
+} from './schemaRules';
 
 type Path = string[];
 interface ItemLike {
   id: Y.ID;
+  length: number;
   parent: unknown;
   parentSub: string | null;
   origin: Y.ID | null;
@@ -14,61 +33,106 @@ interface ItemLike {
   content: unknown;
 }
 
-const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+export type GuardVerdict = { ok: true } | { ok: false; problem: string } | { ok: 'held'; missing: Y.ID };
 
-/** Returns why the update breaks the schema, or null when it is fine. Throws if it is not a Yjs update. */
-export function checkUpdateShape(doc: Y.Doc, update: Uint8Array): string | null {
+const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
+/** A place under a parent that was removed and garbage-collected: Yjs discards such items, nothing to check. */
+const DEAD = Symbol('dead');
+type Place = { path: Path; key: string | null } | typeof DEAD | { missing: Y.ID };
+
+/** Checks an update against the document it is about to be applied to. Throws if it is not a Yjs update. */
+export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
   const { structs } = Y.decodeUpdate(update);
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item) as unknown as ItemLike[];
   const inUpdate = new Map<string, ItemLike>();
   // Merged runs of items cover several clocks; index every clock a run covers for origin lookups.
-  for (const item of items) {
-    const length = (item as unknown as { length: number }).length;
-    for (let i = 0; i < length; i++) inUpdate.set(`${item.id.client}:${item.id.clock + i}`, item);
-  }
-  const paths = new Map<ItemLike, { path: Path | null; key: string | null }>();
+  for (const item of items) for (let i = 0; i < item.length; i++) inUpdate.set(`${item.id.client}:${item.id.clock + i}`, item);
+  const places = new Map<ItemLike, Place>();
 
-  const find = (id: Y.ID): ItemLike | null => {
+  const find = (id: Y.ID): ItemLike | typeof DEAD | null => {
     const local = inUpdate.get(idKey(id));
     if (local) return local;
-    try {
-      return Y.getItem(doc.store, id) as unknown as ItemLike;
-    } catch {
-      return null; // not known yet: Yjs keeps it pending; it is checked with the update that completes it
-    }
+    if (id.clock >= Y.getState(doc.store, id.client)) return null;
+    const struct = Y.getItem(doc.store, id) as unknown;
+    return struct instanceof Y.Item ? (struct as unknown as ItemLike) : DEAD;
   };
 
   // The path of the type an item lives in (['rows'], ['rows', rowId], ['rows', rowId, 'cells'], …) and its key.
-  const place = (item: ItemLike, depth = 0): { path: Path | null; key: string | null } => {
-    const known = paths.get(item);
+  const place = (item: ItemLike, depth = 0): Place => {
+    const known = places.get(item);
     if (known) return known;
-    if (depth > 64) return { path: null, key: null };
-    let result: { path: Path | null; key: string | null };
+    let result: Place;
     const parent = item.parent;
-    if (typeof parent === 'string') result = { path: [parent], key: item.parentSub };
+    if (depth > 64) result = DEAD;
+    else if (typeof parent === 'string') result = { path: [parent], key: item.parentSub };
     else if (parent instanceof Y.ID) {
       const owner = find(parent);
-      const ownerPlace = owner ? place(owner, depth + 1) : null;
-      result = ownerPlace?.path && ownerPlace.key !== null ? { path: [...ownerPlace.path, ownerPlace.key], key: item.parentSub } : { path: null, key: null };
+      if (owner === null) result = { missing: parent };
+      else if (owner === DEAD || !(owner.content instanceof Y.ContentType)) result = DEAD;
+      else {
+        const ownerPlace = place(owner, depth + 1);
+        if (ownerPlace === DEAD || 'missing' in ownerPlace) result = ownerPlace;
+        else result = ownerPlace.key === null ? DEAD : { path: [...ownerPlace.path, ownerPlace.key], key: item.parentSub };
+      }
     } else if (parent instanceof Y.AbstractType) {
-      result = { path: typePath(parent as Y.AbstractType<unknown>), key: item.parentSub };
+      const path = typePath(parent as Y.AbstractType<unknown>);
+      result = path ? { path, key: item.parentSub } : DEAD;
     } else {
       // No parent written: it is the parent of the item it was inserted next to.
-      const neighbour = (item.origin && find(item.origin)) || (item.rightOrigin && find(item.rightOrigin));
-      result = neighbour ? place(neighbour, depth + 1) : { path: null, key: null };
+      const neighbourId = item.origin ?? item.rightOrigin;
+      const neighbour = neighbourId ? find(neighbourId) : DEAD;
+      if (neighbour === null) result = { missing: neighbourId! };
+      else if (neighbour === DEAD) result = DEAD;
+      else {
+        const p = place(neighbour, depth + 1);
+        result = p === DEAD || 'missing' in p ? p : { path: p.path, key: item.parentSub ?? neighbour.parentSub };
+      }
     }
-    paths.set(item, result);
+    places.set(item, result);
     return result;
   };
 
+  const newColumns = new Map<string, string>();
   for (const item of items) {
     if (item.content instanceof Y.ContentDeleted) continue;
-    const { path, key } = place(item);
-    if (path === null) continue; // depends on items we do not have yet
-    const problem = checkItem(path, key, item.content);
-    if (problem) return `${[...path, key ?? ''].filter(Boolean).join('.')}: ${problem}`;
+    const where = place(item);
+    if (where === DEAD) continue;
+    if ('missing' in where) return { ok: 'held', missing: where.missing };
+    const { path, key } = where;
+    const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(doc, key!, newColumns) : null);
+    if (problem) return { ok: false, problem: `${[...path, key ?? ''].filter(Boolean).join('.').slice(0, 200)}: ${problem}` };
   }
+  return { ok: true };
+}
+
+/** Why the update breaks the schema, or null when it is fine (an update that cannot be checked yet is refused). */
+export function checkUpdateShape(doc: Y.Doc, update: Uint8Array): string | null {
+  const verdict = checkUpdate(doc, update);
+  if (verdict.ok === true) return null;
+  if (verdict.ok === 'held') return `an item depends on ${idKey(verdict.missing)}, which has not arrived`;
+  return verdict.problem;
+}
+
+/** Column ids are unique without regard to case (DuckDB's identifiers ignore case), and there are at most columnsPerSheet. */
+function columnKeyProblem(doc: Y.Doc, key: string, newColumns: Map<string, string>): string | null {
+  const columns = doc.getMap(COLUMNS)._map;
+  const lower = key.toLowerCase();
+  const claimed = newColumns.get(lower);
+  if (claimed !== undefined && claimed !== key) return `column id differs from ${claimed} only in case`;
+  if (!columns.has(key)) {
+    for (const existing of columns.keys()) if (existing !== key && existing.toLowerCase() === lower) return `column id differs from ${existing} only in case`;
+    if (claimed === undefined && columns.size + countNew(columns, newColumns) >= limits().columnsPerSheet) {
+      return `a sheet has at most ${limits().columnsPerSheet} columns`;
+    }
+  }
+  newColumns.set(lower, key);
   return null;
+}
+
+function countNew(columns: Map<string, unknown>, newColumns: Map<string, string>): number {
+  let count = 0;
+  for (const key of newColumns.values()) if (!columns.has(key)) count++;
+  return count;
 }
 
 function typePath(type: Y.AbstractType<unknown>): Path | null {
@@ -82,21 +146,15 @@ function typePath(type: Y.AbstractType<unknown>): Path | null {
 
 const isMapContent = (content: unknown) => content instanceof Y.ContentType && (content as Y.ContentType).type instanceof Y.Map;
 const values = (content: unknown): unknown[] | null => (content instanceof Y.ContentAny ? (content as Y.ContentAny).arr : null);
-const isString = (v: unknown) => typeof v === 'string';
-const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export function isCell(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const cell = value as Record<string, unknown>;
-  const v = cell.v;
-  const validValue = v === null || typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
-  return validValue && isFiniteNumber(cell.t) && isString(cell.by);
-}
-
-function everyValue(content: unknown, test: (value: unknown) => boolean, what: string): string | null {
+function everyValue(content: unknown, problemOf: (value: unknown) => string | null): string | null {
   const list = values(content);
-  if (!list) return `expected ${what}`;
-  return list.every(test) ? null : `expected ${what}`;
+  if (!list) return 'expected a plain value, not a shared type';
+  for (const value of list) {
+    const problem = problemOf(value);
+    if (problem) return problem;
+  }
+  return null;
 }
 
 function checkItem(path: Path, key: string | null, content: unknown): string | null {
@@ -105,55 +163,33 @@ function checkItem(path: Path, key: string | null, content: unknown): string | n
     switch (root) {
       case ROWS:
       case COLUMNS:
-        return isMapContent(content) ? null : 'expected a map';
+        if (key === null) return 'expected a map entry';
+        return idProblem(key, root === ROWS ? 'row id' : 'column id') ?? (isMapContent(content) ? null : 'expected a map');
       case ADJUSTMENTS:
-        return everyValue(
-          content,
-          (a) => {
-            const x = a as Record<string, unknown>;
-            return !!x && typeof x === 'object' && isString(x.row) && isString(x.col) && isFiniteNumber(x.d) && isFiniteNumber(x.t) && isString(x.by) && isString(x.id);
-          },
-          'adjustments { row, col, d, t, by, id }',
-        );
+        return key !== null ? 'expected a list entry' : everyValue(content, adjustmentProblem);
       case CONFLICTS:
-        return everyValue(
-          content,
-          (c) => {
-            const x = c as Record<string, unknown>;
-            return !!x && typeof x === 'object' && isString(x.row) && isString(x.col) && isCell(x.kept) && isCell(x.lost);
-          },
-          'conflict records { row, col, kept, lost }',
-        );
+        return key !== null ? 'expected a list entry' : everyValue(content, conflictProblem);
       case META:
-        if (key === 'title') return everyValue(content, isString, 'a text title');
-        if (key === 'template') return everyValue(content, (v) => TEMPLATE_NAMES.includes(v as never), 'a template name');
-        if (key === 'createdAt') return everyValue(content, isFiniteNumber, 'a time');
-        return values(content) ? null : 'expected a plain value';
+        return key === null ? 'expected a map entry' : everyValue(content, (v) => metaFieldProblem(key, v));
       case USERS:
-        return everyValue(
-          content,
-          (u) => !!u && typeof u === 'object' && !Array.isArray(u) && isString((u as { name?: unknown }).name) && (u as { name: string }).name.length <= USER_NAME_MAX,
-          `a user { name } (at most ${USER_NAME_MAX} characters)`,
-        );
+        return everyValue(content, (v) => userProblem(key, v));
       default:
-        return `no shared type "${root}" in the schema`;
+        return `no shared type "${String(root).slice(0, 64)}" in the schema`;
     }
   }
+  if (key === null) return 'expected a map entry';
   if (root === ROWS && path.length === 2) {
     if (key === 'cells') return isMapContent(content) ? null : 'expected the cells map';
-    if (key === 'order') return everyValue(content, isString, 'an order key');
-    if (key === 'deleted') return everyValue(content, (v) => v === true, 'true');
-    return values(content) ? null : 'expected a plain value';
+    return everyValue(content, (v) => rowFieldProblem(key, v));
   }
   if (root === ROWS && path.length === 3 && second === 'cells' && first !== undefined) {
-    return everyValue(content, isCell, 'a cell { v, t, by }');
+    return idProblem(key, 'cell column id') ?? everyValue(content, cellProblem);
   }
-  if (root === COLUMNS && path.length === 2) {
-    if (key === 'name' || key === 'order') return everyValue(content, isString, 'text');
-    if (key === 'type') return everyValue(content, (v) => COLUMN_TYPES.includes(v as never), 'a column type');
-    if (key === 'deleted') return everyValue(content, (v) => v === true, 'true');
-    if (key === 'width') return everyValue(content, (v) => isFiniteNumber(v) && v >= COLUMN_WIDTH_MIN && v <= COLUMN_WIDTH_MAX, `a width of ${COLUMN_WIDTH_MIN}–${COLUMN_WIDTH_MAX} px`);
-    return values(content) ? null : 'expected a plain value';
-  }
+  if (root === COLUMNS && path.length === 2) return everyValue(content, (v) => columnFieldProblem(key, v));
   return 'not part of the schema';
+}
+
+/** A JSON cell `{ v, t, by }` within the limits (the REST and socket paths check cells alike). */
+export function isCell(value: unknown): boolean {
+  return cellProblem(value) === null;
 }

@@ -64,4 +64,9 @@ CREATE TABLE IF NOT EXISTS conflict_log (
 -- Files made before attribution: add the column (appenders write every column in order).
 ALTER TABLE cell_history ADD COLUMN IF NOT EXISTS identity_id VARCHAR;
 ALTER TABLE conflict_log ADD COLUMN IF NOT EXISTS identity_id VARCHAR;
+-- Settings of the data directory itself, such as the physical layout the sheet tables were written in.
+CREATE TABLE IF NOT EXISTS cellar_settings (
+  key VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL
+);
 `;

@@ -33,6 +33,8 @@ export interface InternalApiDeps {
   /** Extra routes added by other modules (insights, spreading), tried before the built-in ones. */
   routes?: Route[];
   clock?: HybridLogicalClock;
+  /** What /health adds: the sheets that fail to materialize (materializationHealth.ts). */
+  health?: () => { sheets: unknown[]; views: string | null };
 }
 
 export interface RouteContext {
@@ -163,7 +165,12 @@ export function createInternalApi(deps: InternalApiDeps) {
   return async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
-      if (url.pathname === '/health') return sendJson(response, 200, { ok: true });
+      if (url.pathname === '/health') {
+        // Still 200 when degraded: the server serves every other sheet; the body says which ones fail.
+        const health = deps.health?.() ?? { sheets: [], views: null };
+        const degraded = health.sheets.length > 0 || health.views !== null;
+        return sendJson(response, 200, degraded ? { ok: true, status: 'degraded', ...health } : { ok: true, status: 'ok' });
+      }
       const header = Buffer.from(request.headers.authorization ?? '');
       if (header.length !== expected.length || !timingSafeEqual(header, expected)) {
         throw new HttpError(401, 'unauthorized', 'missing or wrong internal API secret');

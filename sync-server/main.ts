@@ -1,4 +1,5 @@
 // `npm run sync-server`: the sync server process, sole owner of the DuckDB file.
+import { configureLimits, limitsFromEnv } from '../lib/limits';
 import { loadConfig, loadSecret } from '../lib/node/config';
 import { logger } from './logger';
 import { seedDemoWorkbook } from './seedDemoWorkbook';
@@ -8,6 +9,7 @@ import { serverParts, serverRoutes } from './extensions';
 // Everything this process creates (data directory, DuckDB file and its WAL, the secret) is private.
 process.umask(0o077);
 const config = loadConfig();
+const limits = configureLimits(limitsFromEnv(process.env));
 const server = await startSyncServer({
   databaseFile: config.databaseFile,
   secret: loadSecret(config),
@@ -15,7 +17,7 @@ const server = await startSyncServer({
   socketTokenTtlSeconds: config.socketTokenTtlSeconds,
   host: config.syncHost,
   port: config.syncPort,
-  maxMessageBytes: Number(process.env.CELLAR_MAX_MESSAGE_BYTES) || undefined,
+  maxMessageBytes: limits.messageBytes,
   parts: serverParts(),
   routes: serverRoutes,
 });

@@ -1,13 +1,17 @@
 // Writes the merged document state into relational DuckDB tables in batches: dirty rows are appended to
 // a TEMP staging table and upserted with one INSERT … ON CONFLICT per sheet; changed cells are appended
-// to the history; schema changes rebuild the sheet's table and the views.
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+// to the history; schema changes rebuild the sheet's table and the views. Rows removed outright from the
+// document are deleted from the table. Document content is never trusted: every value is coerced to its
+// column's type, every identifier is quoted or mapped (relationalViews.ts), and one sheet's failure is
+// retried with backoff (materializationHealth.ts) without holding up the others, a shutdown or an unload.
+import { LIST, VARCHAR, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import * as Y from 'yjs';
 import { cellKey, indexAdjustments, resolveCell, type AdjustmentIndex } from '../lib/cellResolution';
 import {
   createSheetTableSql,
   createStagingTableSql,
   ident,
+  sheetTable,
   sheetViewSql,
   upsertFromStagingSql,
   workspaceViewSql,
@@ -15,9 +19,10 @@ import {
   type StoredSheet,
 } from '../lib/relationalViews';
 import type { Adjustment, Cell, CellValue, ColumnType, ConflictRecord, TemplateName } from '../lib/schema';
-import { adjustmentsArray, columnsMap, conflictsArray, metaMap, readMeta, rowCells, rowsMap } from '../lib/sheetDoc';
+import { adjustmentsArray, columnsMap, conflictsArray, metaMap, readMeta, rowsMap } from '../lib/sheetDoc';
 import { CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { logger } from './logger';
+import { MaterializationHealth } from './materializationHealth';
 
 export interface MaterializedChange {
   sheetId: string;
@@ -51,13 +56,22 @@ interface ChangedCell {
 export interface MaterializerOptions {
   intervalMs?: number;
   onMaterialized?: (change: MaterializedChange) => void;
+  /** Rows appended between two yields of the event loop, so a big flush never stalls relaying. */
+  rowsPerSlice?: number;
 }
+
+/** Lets other work run between slices of a long write. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class Materializer {
   private readonly sheets = new Map<string, TrackedSheet>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   stats = { rows: 0, cells: 0, flushes: 0, ms: 0 };
+  readonly health = new MaterializationHealth();
+  /** The last failure to rebuild the workspace views (`products`, `sales`), retried on every flush. */
+  viewsError: string | null = null;
+  private viewsStale = false;
   /**
    * Counts committed changes to what the insights read (products and sales sheets, the workspace views);
    * bumped right after the commit, before the change is announced (the insight cache's key).
@@ -87,8 +101,9 @@ export class Materializer {
       changedCells: new Map(),
       newConflicts: [],
       cellWriters: new Map(),
-      schemaDirty: rebuild,
-      metaDirty: rebuild,
+      // A sheet that failed to materialize is rebuilt whole when it is tracked again.
+      schemaDirty: rebuild || this.health.isFailing(sheetId),
+      metaDirty: rebuild || this.health.isFailing(sheetId),
       adjustmentIndex: null,
       seqSource,
       detach: () => undefined,
@@ -160,7 +175,7 @@ export class Materializer {
 
   /** Writes what is pending for the sheet, then stops tracking it. */
   async untrack(sheetId: string): Promise<void> {
-    await this.flush();
+    await this.flush({ force: true });
     this.detach(sheetId);
   }
 
@@ -175,28 +190,57 @@ export class Materializer {
     return !!t && (t.dirtyRows.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
   }
 
-  /** Writes every dirty sheet. Concurrent callers share one run, then run again if more is dirty. */
-  async flush(): Promise<void> {
+  /**
+   * Writes every dirty sheet. Concurrent callers share one run, then run again if more is dirty. A sheet
+   * that fails is logged, put back and retried after its backoff (`force` ignores the backoff); it never
+   * stops the others, and flush itself never throws for it: /health reports it (healthReport).
+   */
+  async flush(options: { force?: boolean } = {}): Promise<void> {
     while (this.running) await this.running;
-    const dirty = [...this.sheets.values()].filter((t) => this.isDirty(t.sheetId));
-    if (dirty.length === 0) return;
+    const dirty = [...this.sheets.values()].filter((t) => this.isDirty(t.sheetId) && (options.force || this.health.mayAttempt(t.sheetId)));
+    if (dirty.length === 0 && !this.viewsStale) return;
     this.running = (async () => {
-      let viewsStale = false;
       for (const tracked of dirty) {
         const started = performance.now();
-        const result = await this.writeSheet(tracked);
-        viewsStale ||= result.schemaChanged;
+        let result: { rows: number; schemaChanged: boolean };
+        try {
+          result = await this.writeSheet(tracked);
+        } catch (err) {
+          const retryMs = this.health.failed(tracked.sheetId, err);
+          logger.error({ err, sheetId: tracked.sheetId, retryMs }, 'materializing the sheet failed; retrying later, other sheets go on');
+          continue;
+        }
+        if (this.health.succeeded(tracked.sheetId)) logger.info({ sheetId: tracked.sheetId }, 'materializing the sheet works again');
+        this.viewsStale ||= result.schemaChanged;
         this.stats.ms += performance.now() - started;
         this.stats.flushes += 1;
-        this.options.onMaterialized?.({ sheetId: tracked.sheetId, template: readMeta(tracked.doc).template, rows: result.rows, at: Date.now() });
+        try {
+          this.options.onMaterialized?.({ sheetId: tracked.sheetId, template: readMeta(tracked.doc).template, rows: result.rows, at: Date.now() });
+        } catch (err) {
+          logger.warn({ err, sheetId: tracked.sheetId }, 'a change listener failed');
+        }
       }
-      if (viewsStale) await this.refreshWorkspaceViews();
+      if (this.viewsStale) {
+        try {
+          await this.refreshWorkspaceViews();
+          this.viewsStale = false;
+          this.viewsError = null;
+        } catch (err) {
+          this.viewsError = String((err as Error)?.message ?? err).slice(0, 300);
+          logger.error({ err }, 'rebuilding the workspace views failed; retrying on the next flush');
+        }
+      }
     })();
     try {
       await this.running;
     } finally {
       this.running = null;
     }
+  }
+
+  /** Health of materialization: the sheets that currently fail (empty when all is well). */
+  healthReport(): { sheets: ReturnType<MaterializationHealth['report']>; views: string | null } {
+    return { sheets: this.health.report(), views: this.viewsError };
   }
 
   private async writeSheet(tracked: TrackedSheet): Promise<{ rows: number; schemaChanged: boolean }> {
@@ -223,9 +267,15 @@ export class Materializer {
     const now = Date.now();
     const staging = `stage_${sheetId}`;
     const c = this.connection;
+    const perSlice = this.options.rowsPerSlice ?? 2000;
+    // Rows the document no longer has at all (removed outright, not soft-deleted) leave the table too.
+    const removedRows = schemaChanged ? [] : rowIds.filter((id) => !(rowsMap(doc).get(id) instanceof Y.Map));
 
     await c.run('BEGIN TRANSACTION');
     try {
+      if (removedRows.length > 0) {
+        await c.run(`DELETE FROM ${sheetTable(sheetId)} WHERE row_id IN (SELECT unnest($ids))`, { ids: listValue(removedRows) }, { ids: LIST(VARCHAR) });
+      }
       if (schemaChanged) {
         await c.run(createSheetTableSql(sheetId, columns));
         await c.run('DELETE FROM sheet_columns WHERE sheet_id = $id', { id: sheetId });
@@ -245,18 +295,23 @@ export class Materializer {
       if (rowIds.length > 0) {
         await c.run(createStagingTableSql(staging, columns));
         const appender = await c.createAppender(staging);
+        let sliced = 0;
         for (const rowId of rowIds) {
           const row = rowsMap(doc).get(rowId);
           if (!(row instanceof Y.Map)) continue;
-          const cells = rowCells(row);
+          const cells = row.get('cells');
           appendText(appender, rowId);
-          appendText(appender, String(row.get('order') ?? ''));
+          appendText(appender, textOf(row.get('order')));
           appender.appendBoolean(row.get('deleted') === true);
           for (const column of columns) {
             const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
             appendTyped(appender, column.type, resolveCell(cell, index.get(cellKey(rowId, column.id))));
           }
           appender.endRow();
+          if (++sliced % perSlice === 0) {
+            appender.flushSync();
+            await yieldToLoop();
+          }
         }
         appender.closeSync();
         await c.run(upsertFromStagingSql(sheetId, staging, columns));
@@ -264,9 +319,14 @@ export class Materializer {
       }
       if (changedCells.length > 0) {
         const appender = await c.createAppender('cell_history');
+        let sliced = 0;
         for (const { row, col, identity } of changedCells) {
+          if (++sliced % (perSlice * 10) === 0) {
+            appender.flushSync();
+            await yieldToLoop();
+          }
           const rowMap = rowsMap(doc).get(row);
-          const cells = rowMap instanceof Y.Map ? rowCells(rowMap) : undefined;
+          const cells = rowMap instanceof Y.Map ? rowMap.get('cells') : undefined;
           const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
           const adjustments = index.get(cellKey(row, col));
           const latestAdjustment = adjustments?.at(-1);
@@ -274,10 +334,10 @@ export class Materializer {
           appendText(appender, sheetId);
           appendText(appender, row);
           appendText(appender, col);
-          appendText(appender, JSON.stringify(resolveCell(cell, adjustments)));
-          if (stamp) appender.appendDouble(stamp.t);
+          appendText(appender, JSON.stringify(resolveCell(cell, adjustments)) ?? null);
+          if (stamp && Number.isFinite(stamp.t)) appender.appendDouble(stamp.t);
           else appender.appendNull();
-          appendText(appender, stamp?.by ?? null);
+          appendText(appender, stamp ? textOf(stamp.by) : null);
           appender.appendBigInt(BigInt(now));
           appendText(appender, identity);
           appender.endRow();
@@ -289,10 +349,10 @@ export class Materializer {
         const appender = await c.createAppender('conflict_log');
         for (const { record: conflict, identity } of conflicts) {
           appendText(appender, sheetId);
-          appendText(appender, String(conflict?.row ?? ''));
-          appendText(appender, String(conflict?.col ?? ''));
-          appendText(appender, JSON.stringify(conflict?.kept ?? null));
-          appendText(appender, JSON.stringify(conflict?.lost ?? null));
+          appendText(appender, textOf(conflict?.row));
+          appendText(appender, textOf(conflict?.col));
+          appendText(appender, JSON.stringify(conflict?.kept ?? null) ?? 'null');
+          appendText(appender, JSON.stringify(conflict?.lost ?? null) ?? 'null');
           appender.appendBigInt(BigInt(now));
           appendText(appender, identity);
           appender.endRow();
@@ -306,9 +366,9 @@ export class Materializer {
            row_count = excluded.row_count, column_count = excluded.column_count, materialized_seq = excluded.materialized_seq`,
         {
           id: sheetId,
-          title: meta.title,
-          template: meta.template,
-          created: meta.createdAt || now,
+          title: textOf(meta.title),
+          template: textOf(meta.template),
+          created: Number.isFinite(meta.createdAt) && meta.createdAt > 0 ? Math.floor(meta.createdAt) : now,
           now,
           rows: liveRows,
           cols: columns.filter((col) => !col.deleted).length,
@@ -319,8 +379,9 @@ export class Materializer {
       if (meta.template !== 'blank') this.dataVersion++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
-      // Put the work back so the next flush retries it.
-      tracked.schemaDirty ||= schemaChanged;
+      // Put the work back so the next flush retries it, as a full rebuild from the document (which also
+      // heals a table left in a bad state).
+      tracked.schemaDirty = true;
       tracked.metaDirty = true;
       for (const id of rowIds) tracked.dirtyRows.add(id);
       for (const cell of changedCells) tracked.changedCells.set(cellKey(cell.row, cell.col), cell);
@@ -368,18 +429,29 @@ function storedColumns(doc: Y.Doc): Array<StoredColumn & { order: string }> {
     const type = column.get('type');
     columns.push({
       id,
-      name: String(column.get('name') ?? ''),
+      name: textOf(column.get('name')),
       type: type === 'number' || type === 'boolean' || type === 'date' ? type : 'text',
-      order: String(column.get('order') ?? ''),
+      order: textOf(column.get('order')),
       deleted: column.get('deleted') === true,
     });
   });
   return columns.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : 1));
 }
 
+/** A cell as stored, or undefined when the value is not one (a hostile or stale write): its fields are checked, not trusted. */
 function asCell(value: unknown): Cell | undefined {
-  if (value && typeof value === 'object' && 't' in value && 'v' in value) return value as Cell;
-  return undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { v, t, by } = value as Record<string, unknown>;
+  if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+  const scalar = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  return { v: scalar ? (v as CellValue) : null, t, by: textOf(by) };
+}
+
+/** Text of a value that should be a string; anything else (a hostile write) becomes '' (numbers and booleans their text). */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
 }
 
 function isAdjustment(value: unknown): value is Adjustment {

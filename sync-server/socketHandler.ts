@@ -2,7 +2,8 @@
 // client treats as final; messages are queued until the room's stored state is loaded.
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
-import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN } from '../lib/protocol';
+import { limits } from '../lib/limits';
+import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_TOO_BIG } from '../lib/protocol';
 import { isSheetId } from '../lib/schema';
 import type { Identity } from './auth/identity';
 import { logger } from './logger';
@@ -20,6 +21,8 @@ export type Authorize = (request: IncomingMessage, sheetId: string) => Promise<A
 export const allowEveryone: Authorize = () => ({ ok: true, userId: null });
 
 const PING_INTERVAL_MS = 30_000;
+/** A socket that does not read what it is sent (or asks for the whole document again and again) is dropped at this backlog. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 export function sheetIdFromUrl(url: string | undefined): string | null {
   const path = new URL(url ?? '/', 'http://localhost').pathname.replace(/^\/+|\/+$/g, '');
@@ -33,6 +36,7 @@ export function roomSocket(socket: WebSocket, identity: SocketIdentity): RoomSoc
     identity,
     send(message) {
       if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return socket.terminate();
       socket.send(message, (error) => {
         if (error) socket.terminate();
       });
@@ -44,6 +48,7 @@ export function roomSocket(socket: WebSocket, identity: SocketIdentity): RoomSoc
 export async function handleSocket(socket: WebSocket, request: IncomingMessage, rooms: RoomManager, authorize: Authorize = allowEveryone): Promise<void> {
   socket.binaryType = 'nodebuffer';
   const queued: Uint8Array[] = [];
+  let queuedBytes = 0;
   let deliver: ((data: Uint8Array) => void) | null = null;
   socket.on('message', (data: Buffer, isBinary: boolean) => {
     if (!isBinary) {
@@ -52,6 +57,7 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     }
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     if (deliver) deliver(bytes);
+    else if ((queuedBytes += bytes.byteLength) > limits().messageBytes) socket.close(CLOSE_TOO_BIG, 'too much sent before the sheet was ready');
     else queued.push(bytes);
   });
   socket.on('error', (err) => logger.debug({ err }, 'socket error'));

@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { perMessageDeflate } from './messageCompression';
-import { CLOSE_FORBIDDEN, MAX_MESSAGE_BYTES } from '../lib/protocol';
+import { limits } from '../lib/limits';
+import { CLOSE_FORBIDDEN } from '../lib/protocol';
+import { MATERIALIZED_LAYOUT } from '../lib/relationalViews';
 import { accessRoutes } from './auth/accessRoutes';
 import { AccessStore } from './auth/accessStore';
 import { Authenticator } from './auth/authenticator';
@@ -14,6 +16,7 @@ import { Revocations } from './auth/revocations';
 import { socketAuthorizer } from './auth/socketAuthorizer';
 import { socketTokenRoute } from './auth/socketTokenRoute';
 import { SocketTokens } from './auth/socketTokens';
+import { ConnectionLimits, CLOSE_TRY_AGAIN_LATER } from './connectionLimits';
 import { openDatabase, type Database } from './database';
 import { DuckDBSheetStore } from './duckdbSheetStore';
 import { createInternalApi, type Route } from './internalApi';
@@ -22,7 +25,7 @@ import { logger } from './logger';
 import type { Materializer } from './materializer';
 import type { RoomPart } from './roomPart';
 import { RoomManager } from './roomManager';
-import { handleSocket, type Authorize } from './socketHandler';
+import { handleSocket, sheetIdFromUrl, type Authorize } from './socketHandler';
 import { UpdateLog } from './updateLog';
 
 export interface SyncServerOptions {
@@ -89,7 +92,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const known = await sheets.known();
   for (const id of await trashedSheetIds(db)) known.delete(id);
   const rooms = new RoomManager(log, sheets, known, { idleUnloadMs: options.idleUnloadMs, parts: options.parts });
-  await rebuildLaggingSheets(log, sheets, rooms);
+  await rebuildLaggingSheets(db, log, sheets, rooms);
   await sheets.materializer.refreshWorkspaceViews();
   sheets.start();
 
@@ -108,6 +111,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       ...sheetTrashRoutes({ db, rooms, documents: log, sheets }),
       ...(options.routes?.({ ...parts, http }) ?? []),
     ],
+    health: () => sheets.materializer.healthReport(),
   });
   http.on('request', (request, response) => void api(request, response));
   const closeSockets = serveSockets(http, rooms, { ...options, authorize: options.authorize ?? socketAuthorizer(auth.authenticator) });
@@ -142,15 +146,21 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
 /** Accepts y-websocket connections on the server's upgrade requests; returns what closes them all. */
 export function serveSockets(http: Server, rooms: RoomManager, options: { maxMessageBytes?: number; authorize: Authorize }): () => void {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES, perMessageDeflate: perMessageDeflate() });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? limits().messageBytes, perMessageDeflate: perMessageDeflate() });
   const authorize = options.authorize;
+  // Every accepted socket counts against the caps until it closes, authenticated or not (connectionLimits.ts).
+  const connections = new ConnectionLimits();
   http.on('upgrade', (request, socket, head) => {
-    wss.handleUpgrade(request, socket, head, (ws) =>
+    const sheetKey = sheetIdFromUrl(request.url) ?? '';
+    const refusal = connections.admit(sheetKey);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      if (refusal) return ws.close(CLOSE_TRY_AGAIN_LATER, refusal);
+      ws.once('close', () => connections.release(sheetKey));
       handleSocket(ws, request, rooms, authorize).catch((err) => {
         logger.error({ err }, 'socket setup failed');
         ws.close(1011, 'internal error');
-      }),
-    );
+      });
+    });
   });
   return () => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
@@ -162,12 +172,36 @@ export function listeningUrl(http: Server): string {
   return `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 }
 
-/** After a crash the materialized tables may lag (or lead) the durable log: rebuild those sheets. */
-async function rebuildLaggingSheets(log: UpdateLog, sheets: DuckDBSheetStore, rooms: RoomManager): Promise<void> {
-  const lagging = (await sheets.lagging(await log.storedSeqs())).filter((id) => rooms.knownSheets.has(id)); // not the trash
+/**
+ * After a crash the materialized tables may lag (or lead) the durable log: rebuild those sheets. Tables
+ * written in an older physical layout (MATERIALIZED_LAYOUT) are all rebuilt once. A sheet that fails to
+ * load or materialize is logged and left degraded; the others and the start-up go on.
+ */
+async function rebuildLaggingSheets(db: Database, log: UpdateLog, sheets: DuckDBSheetStore, rooms: RoomManager): Promise<void> {
+  const stored = await log.storedSeqs();
+  const layout = await db.read(async (c) => {
+    const setting = (await c.runAndReadAll("SELECT value FROM cellar_settings WHERE key = 'materialized_layout'")).getRows()[0]?.[0];
+    const anySheet = (await c.runAndReadAll('SELECT count(*) FROM sheets')).getRows()[0][0];
+    return setting === undefined || setting === null ? (Number(anySheet) === 0 ? MATERIALIZED_LAYOUT : null) : String(setting);
+  });
+  const relayout = layout !== MATERIALIZED_LAYOUT;
+  const lagging = (relayout ? [...stored.keys()] : await sheets.lagging(stored)).filter((id) => rooms.knownSheets.has(id)); // not the trash
   for (const sheetId of lagging) {
     rooms.needsRebuild.add(sheetId);
-    await rooms.withRoom(sheetId, () => undefined);
+    try {
+      await rooms.withRoom(sheetId, () => undefined);
+    } catch (err) {
+      logger.error({ err, sheetId }, 'the sheet failed to load for its rebuild; the others go on');
+    }
   }
-  if (lagging.length > 0) logger.info({ sheets: lagging.length }, 'rebuilt materialized sheets that lagged the log');
+  if (lagging.length > 0) {
+    await sheets.flush();
+    logger.info({ sheets: lagging.length, relayout }, 'rebuilt materialized sheets that lagged the log');
+  }
+  if (layout !== MATERIALIZED_LAYOUT || layout === null) {
+    await db.log.run(
+      "INSERT INTO cellar_settings VALUES ('materialized_layout', $layout) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      { layout: MATERIALIZED_LAYOUT },
+    );
+  }
 }
