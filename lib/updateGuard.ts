@@ -44,13 +44,34 @@ type Place = { path: Path; key: string | null } | typeof DEAD | { missing: Y.ID 
 export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
   const { structs } = Y.decodeUpdate(update);
   const items = structs.filter((s): s is Y.Item => s instanceof Y.Item) as unknown as ItemLike[];
-  const inUpdate = new Map<string, ItemLike>();
-  // Merged runs of items cover several clocks; index every clock a run covers for origin lookups.
-  for (const item of items) for (let i = 0; i < item.length; i++) inUpdate.set(`${item.id.client}:${item.id.clock + i}`, item);
+  // The update's items per client, in clock order (as decoded), for origin lookups by binary search: a
+  // merged run of items covers several clocks. No per-clock index: big updates would allocate millions.
+  const byClient = new Map<number, ItemLike[]>();
+  for (const item of items) {
+    const list = byClient.get(item.id.client);
+    if (list) list.push(item);
+    else byClient.set(item.id.client, [item]);
+  }
+  const inUpdate = (id: Y.ID): ItemLike | undefined => {
+    const list = byClient.get(id.client);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const item = list[mid];
+      if (id.clock < item.id.clock) high = mid - 1;
+      else if (id.clock >= item.id.clock + item.length) low = mid + 1;
+      else return item;
+    }
+    return undefined;
+  };
   const places = new Map<ItemLike, Place>();
+  // The path of the types a map-typed item holds (its children's path), built once per owner.
+  const childPaths = new Map<ItemLike, Path>();
 
   const find = (id: Y.ID): ItemLike | typeof DEAD | null => {
-    const local = inUpdate.get(idKey(id));
+    const local = inUpdate(id);
     if (local) return local;
     if (id.clock >= Y.getState(doc.store, id.client)) return null;
     const struct = Y.getItem(doc.store, id) as unknown;
@@ -72,7 +93,12 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
       else {
         const ownerPlace = place(owner, depth + 1);
         if (ownerPlace === DEAD || 'missing' in ownerPlace) result = ownerPlace;
-        else result = ownerPlace.key === null ? DEAD : { path: [...ownerPlace.path, ownerPlace.key], key: item.parentSub };
+        else if (ownerPlace.key === null) result = DEAD;
+        else {
+          let path = childPaths.get(owner);
+          if (!path) childPaths.set(owner, (path = [...ownerPlace.path, ownerPlace.key]));
+          result = { path, key: item.parentSub };
+        }
       }
     } else if (parent instanceof Y.AbstractType) {
       const path = typePath(parent as Y.AbstractType<unknown>);
