@@ -21,12 +21,19 @@ export interface StoredSheet {
 
 export const SQL_TYPES: Record<ColumnType, string> = { text: 'VARCHAR', number: 'DOUBLE', boolean: 'BOOLEAN', date: 'DATE' };
 
+/**
+ * SQL text cannot hold a NUL byte (DuckDB's parser ends the statement there, so one column named with a NUL
+ * would stop its sheet from materializing): in names and literals written into SQL it becomes U+FFFD.
+ * Every other character is safe inside quotes. Values never go this way: they are bound as parameters.
+ */
+export const sqlSafeText = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+
 export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  return `"${sqlSafeText(name).replaceAll('"', '""')}"`;
 }
 
 export function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
+  return `'${sqlSafeText(value).replaceAll("'", "''")}'`;
 }
 
 export const sheetTable = (sheetId: string) => ident(`sd_${sheetId}`);

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CATALOG_SCHEMA_SQL } from './catalogSchema';
+import { ident, literal } from '../lib/relationalViews';
 import { ReaderPool } from './readerPool';
 
 export interface Database {
@@ -103,12 +104,8 @@ function envInteger(name: string, fallback: number): number {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : fallback;
 }
 
-/** Double-quotes an SQL identifier. Ids are validated elsewhere; quoting makes any name safe. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+/** Double-quotes an SQL identifier (a NUL, which SQL text cannot hold, becomes U+FFFD: lib/relationalViews.ts). */
+export const quoteIdent = ident;
 
 /** Single-quotes an SQL string literal (only for DDL, where DuckDB takes no parameters). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+export const quoteLiteral = literal;

@@ -4,13 +4,18 @@
 // y-protocols' sync, which stock clients speak, is V1. So: deflate, level 1, only messages over 64 KiB
 // (first syncs, big pastes), so ordinary edits and awareness go out as before and relay latency is
 // unchanged; no context kept between messages (no per-socket zlib memory); at most two compressions at a
-// time (zlib runs on libuv's thread pool, which DuckDB needs too). CELLAR_WS_DEFLATE=0 turns it off.
+// time (zlib runs on libuv's thread pool, which DuckDB needs too).
+//
+// Off unless CELLAR_WS_DEFLATE=1: on loopback and LANs, where Cellar usually runs, the 6.3 MB cost ~5 ms to
+// send and deflating costs ~125 ms of CPU per cold client (and clients, once it is negotiated, compress
+// their own messages over 1 KiB, which the server inflates off the event loop, changing arrival timing);
+// behind a slow link (≤ 50 Mbit/s) it saves seconds per cold open, so turn it on there.
 import type { PerMessageDeflateOptions } from 'ws';
 
 export const DEFLATE_THRESHOLD_BYTES = 64 * 1024;
 
 export function perMessageDeflate(): PerMessageDeflateOptions | false {
-  if (process.env.CELLAR_WS_DEFLATE === '0') return false;
+  if (process.env.CELLAR_WS_DEFLATE !== '1') return false;
   return {
     threshold: DEFLATE_THRESHOLD_BYTES,
     zlibDeflateOptions: { level: 1 },
