@@ -16,6 +16,13 @@ test('import a CSV into the sheet, refuse a bad one, and export it back', async 
     ['CSV-2', '=not a formula', 0],
   ]);
 
+  // The import is one undoable step for the person who imported: Undo removes every imported row, Redo
+  // brings them back, everywhere.
+  await page.getByTestId('undo').click();
+  await expect.poll(async () => (await apiValues(request, sheet.id)).map((r) => r.sku)).toEqual(['KEEP-1']);
+  await page.getByTestId('redo').click();
+  await expect.poll(async () => (await apiValues(request, sheet.id)).map((r) => r.sku)).toEqual(['KEEP-1', 'CSV-1', 'CSV-2']);
+
   const bad = 'sku,stock\nBAD-1,12\nBAD-2,lots\n';
   await page.getByTestId('import-csv-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await expect(page.getByRole('alert').filter({ hasText: 'Import refused' })).toContainText(/row 2.*stock|stock.*row 2/i);

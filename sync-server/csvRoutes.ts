@@ -6,16 +6,13 @@
 // text/csv download. Import parses a CSV body against the live document's columns and appends every row in
 // one transaction, or refuses the whole file.
 import type { IncomingMessage } from 'node:http';
-import { parseInput } from '../lib/cellValue';
-import { parseCsvTable, toCsv, unescapeCsvText, type CsvValue } from '../lib/csv';
+import { parseCsvTable, toCsv, type CsvValue } from '../lib/csv';
+import { planCsvImport } from '../lib/csvImport';
 import type { CellValue } from '../lib/schema';
 import { insertRows, readColumns, type ColumnInfo } from '../lib/sheetDoc';
 import { badRequest, HttpError } from './httpErrors';
 import { MAX_BODY_BYTES, readMaterializedSheet, sheetParam, type Route } from './internalApi';
 import type { SyncServer } from './syncServer';
-
-/** How many bad cells one refusal lists (the rest are counted). */
-const MAX_REPORTED_ERRORS = 10;
 
 const CSV_CONTENT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'text/comma-separated-values']);
 
@@ -53,57 +50,15 @@ export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
   ];
 }
 
-/** Matches header names to columns (case-insensitively) and parses every cell for its column's type. */
+/** Matches header names to columns and parses every cell (lib/csvImport.ts); a refusal is a 400. */
 export function csvRowsToValues(
   header: readonly string[],
   records: ReadonlyArray<{ row: number; fields: readonly string[] }>,
   columns: readonly ColumnInfo[],
 ): Array<Record<string, CellValue>> {
-  const byName = new Map<string, ColumnInfo[]>();
-  for (const column of columns) {
-    const key = column.name.trim().toLowerCase();
-    byName.set(key, [...(byName.get(key) ?? []), column]);
-  }
-  const unknown: string[] = [];
-  const ambiguous: string[] = [];
-  const seen = new Map<string, number>();
-  const targets = header.map((name, i) => {
-    const key = name.toLowerCase();
-    const matches = byName.get(key) ?? [];
-    if (matches.length === 0) unknown.push(name === '' ? `(empty header in column ${i + 1})` : quote(name));
-    else if (matches.length > 1) ambiguous.push(quote(name));
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-    return matches[0];
-  });
-  if (unknown.length > 0) {
-    const known = columns.map((c) => quote(c.name)).join(', ');
-    throw badRequest(`unknown column${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; this sheet's columns are ${known}`, 'unknown_columns');
-  }
-  if (ambiguous.length > 0) throw badRequest(`header ${ambiguous.join(', ')} matches more than one column of this sheet`, 'ambiguous_columns');
-  const repeated = [...seen].filter(([, count]) => count > 1).map(([key]) => quote(header.find((h) => h.toLowerCase() === key)!));
-  if (repeated.length > 0) throw badRequest(`column${repeated.length === 1 ? '' : 's'} ${repeated.join(', ')} appear more than once in the header`, 'duplicate_columns');
-
-  const errors: string[] = [];
-  let errorCount = 0;
-  const rows = records.map(({ row, fields }) => {
-    const values: Record<string, CellValue> = {};
-    fields.forEach((field, i) => {
-      const column = targets[i]!;
-      const check = parseInput(column.type === 'text' ? unescapeCsvText(field) : field, column.type);
-      if (check.ok) values[column.id] = check.value;
-      else if (++errorCount <= MAX_REPORTED_ERRORS) errors.push(`row ${row}, column ${quote(column.name)}: ${check.message}`);
-    });
-    return values;
-  });
-  if (errorCount > 0) {
-    const more = errorCount > errors.length ? `; and ${errorCount - errors.length} more` : '';
-    throw badRequest(`nothing was imported: ${errors.join('; ')}${more}`, 'invalid_value');
-  }
-  return rows;
-}
-
-function quote(name: string): string {
-  return JSON.stringify(name.length > 60 ? `${name.slice(0, 57)}...` : name);
+  const plan = planCsvImport(header, records, columns);
+  if (!plan.ok) throw badRequest(plan.message, plan.code);
+  return plan.rows;
 }
 
 /** The request body as UTF-8 text, refused beyond the internal API's body limit or when not CSV. */

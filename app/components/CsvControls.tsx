@@ -1,20 +1,45 @@
 'use client';
-// Export the sheet as CSV, or append rows from a CSV file (validated on the server, all or nothing).
+// Export the sheet as CSV, or append rows from a CSV file, all or nothing. A file of moderate size is parsed
+// and validated here and applied to this browser's document in one transaction with the local origin, so
+// the whole import is one Undo step for the person who imported (and works offline); a larger file goes to
+// the server's import (chunked there), which cannot be undone from the page.
 import { useRef, useState } from 'react';
+import { parseCsvTable } from '@/lib/csv';
+import { planCsvImport } from '@/lib/csvImport';
+import type { SheetConnection } from '@/lib/client/sheetConnection';
+import { insertRowsUndoable, readColumns } from '@/lib/sheetDoc';
 
-export function CsvControls({ sheetId, notify }: { sheetId: string; notify: (text: string, kind?: 'error' | 'info') => void }) {
+/** Above this the one Yjs update an import makes could pass the socket's message limit: the server imports it. */
+export const BROWSER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+
+export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (text: string, kind?: 'error' | 'info') => void }) {
+  const sheetId = conn.sheetId;
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
+
+  function importHere(text: string, name: string) {
+    const table = parseCsvTable(text);
+    if (!table.ok) return notify(`Import refused: ${table.message}. Nothing was added.`, 'error');
+    const plan = planCsvImport(table.header, table.records, readColumns(conn.doc));
+    if (!plan.ok) return notify(`Import refused: ${plan.message}. Nothing was added.`, 'error');
+    const ids = insertRowsUndoable(conn.doc, plan.rows, {}, conn.editor);
+    notify(`Imported ${ids.length.toLocaleString()} rows from ${name}. Undo removes them in one step.`);
+  }
+
+  async function importOnServer(file: File) {
+    const response = await fetch(`/api/sheets/${sheetId}/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
+    const body = await response.json().catch(() => null);
+    if (!response.ok) notify(`Import refused: ${body?.error?.message ?? `error ${response.status}`}. Nothing was added.`, 'error');
+    else notify(`Imported ${body.count.toLocaleString()} rows from ${file.name} on the server (a large import is not undone by Undo).`);
+  }
 
   async function importFile(file: File) {
     setBusy(true);
     try {
-      const response = await fetch(`/api/sheets/${sheetId}/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) notify(`Import refused: ${body?.error?.message ?? `error ${response.status}`}. Nothing was added.`, 'error');
-      else notify(`Imported ${body.count.toLocaleString()} rows from ${file.name}.`);
-    } catch {
-      notify('Import needs the server: you are offline. Nothing was added.', 'error');
+      if (file.size <= BROWSER_IMPORT_MAX_BYTES) importHere(await file.text(), file.name);
+      else await importOnServer(file);
+    } catch (error) {
+      notify(error instanceof TypeError ? 'A large import needs the server: you are offline. Nothing was added.' : `Import failed: ${String(error)}`, 'error');
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';

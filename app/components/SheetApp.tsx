@@ -25,7 +25,6 @@ import FindBar from './FindBar';
 import SheetGrid, { type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
 import SheetPreview, { type SheetWindow } from './grid/SheetPreview';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
-import ServiceWorkerRegistration from './ServiceWorkerRegistration';
 import SheetMenu from './SheetMenu';
 import { useSheetView } from './useSheetView';
 import './sheet.css';
@@ -90,6 +89,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   const [columnMenu, setColumnMenu] = useState<number | null>(null);
   const grid = useRef<GridHandle>(null);
   const [findOpen, setFindOpen] = useState(false);
+  const [toolsOpen, setToolsOpen] = useState(false);
   const openFind = useCallback(() => setFindOpen(true), []);
   const closeFind = useCallback(() => {
     setFindOpen(false);
@@ -191,8 +191,12 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
         </div>
       </header>
 
-      <div className="toolbar" role="toolbar">
+      <div className={`toolbar${toolsOpen ? ' toolbar-open' : ''}`} role="toolbar">
         <UndoRedoButtons conn={conn} canUndo={canUndo} canRedo={canRedo} />
+        {/* On a phone the rest of the toolbar folds into this menu. */}
+        <button type="button" className="toolbar-toggle" aria-expanded={toolsOpen} onClick={() => setToolsOpen(!toolsOpen)}>
+          ☰ Tools
+        </button>
         <span className="sep" />
         <button type="button" onClick={addRow} data-testid="add-row">
           + Row
@@ -250,9 +254,9 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
           </>
         )}
         <span className="sep" />
-        <CsvControls sheetId={conn.sheetId} notify={notify} />
+        <CsvControls conn={conn} notify={notify} />
         <span className="sep" />
-        <button type="button" onClick={() => setFindOpen((open) => !open)} aria-pressed={findOpen} title="Find in every row (Ctrl+F)">
+        <button type="button" className="toolbar-find" onClick={() => setFindOpen((open) => !open)} aria-pressed={findOpen} title="Find in every row (Ctrl+F)">
           Find
         </button>
         {/* Fixed width, one line: the selection changing the text must never move the grid. */}
