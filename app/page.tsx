@@ -38,6 +38,7 @@ export default async function SheetsPage() {
     <section>
       <h1>Sheets</h1>
       {error ? <p className="error">The sync server is not reachable: {error}</p> : null}
+      <div className="table-scroll">
       <table className="data" data-testid="sheet-list">
         <thead>
           <tr>
@@ -68,10 +69,12 @@ export default async function SheetsPage() {
           ))}
         </tbody>
       </table>
+      </div>
       {trash.length > 0 && (
         <>
           <h2>Trash</h2>
           <p className="muted">Deleted sheets are hidden from lists, insights and live sync; they can be restored for 30 days.</p>
+          <div className="table-scroll">
           <table className="data" data-testid="trash-list">
             <thead>
               <tr>
@@ -98,6 +101,7 @@ export default async function SheetsPage() {
               ))}
             </tbody>
           </table>
+          </div>
         </>
       )}
       <h2>New sheet</h2>

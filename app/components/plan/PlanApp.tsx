@@ -11,7 +11,6 @@ import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection
 import type { CellValue } from '@/lib/schema';
 import { applyCellUpdates, readSheet, SheetError } from '@/lib/sheetDoc';
 import { applySpread, buildPlanTree, type PlanTree } from '@/lib/sheetSpread';
-import ServiceWorkerRegistration from '../ServiceWorkerRegistration';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from '../SessionControls';
 import '../sheet.css';
 import './plan.css';
@@ -30,7 +29,6 @@ export default function PlanApp({ sheetId, settings }: { sheetId: string; settin
 
   return (
     <div className="sheet-app plan-app">
-      <ServiceWorkerRegistration />
       {conn ? <PlanWorkspace conn={conn} /> : <div className="sheet-loading">Opening plan…</div>}
     </div>
   );
