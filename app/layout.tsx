@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { INSIGHT_NAMES } from '@/lib/insights';
+import { publicSyncSettings } from '@/lib/node/syncServerClient';
+import ServiceWorkerRegistration from './components/ServiceWorkerRegistration';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -23,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main className="app-main">{children}</main>
+        <ServiceWorkerRegistration settings={publicSyncSettings()} insightNames={INSIGHT_NAMES} />
       </body>
     </html>
   );

@@ -4,7 +4,9 @@
 //     (reload: the document also comes from IndexedDB), median of several runs;
 //   - a remote single-cell edit → repaint: a second client (node, y-websocket) sets a cell inside the
 //     visible window; measured end to end (send → painted, same machine clock) and in the page
-//     (WebSocket update received → painted), median of several edits.
+//     (WebSocket update received → painted), median of several edits;
+//   - this page's view (lib/client/sheetView.ts): a sort (descending, by a number column) and a filter
+//     (text contains) applied → repaint, in page, and a remote edit while sorted → repaint.
 // Usage: `npx tsx bench/grid.ts` (prints JSON), or import { benchGrid } from './grid'.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { WebsocketProvider } from 'y-websocket';
@@ -35,6 +37,8 @@ export interface GridBenchResult {
   /** The whole document as one update (what a cold client receives), and compressed. */
   transfer: { v1Bytes: number; v2Bytes: number; v1DeflateBytes: number; v2DeflateBytes: number; deflateMs: number; inflateMs: number; encodeV1Ms: number; encodeV2Ms: number };
   remoteEditRepaintMs: { endToEndMedian: number; inPageMedian: number; endToEnd: number[]; inPage: number[] };
+  viewApplyRepaintMs: { sortMedian: number; filterMedian: number; sort: number[]; filter: number[] };
+  remoteEditWhileSortedMs: { inPageMedian: number; inPage: number[] };
 }
 
 const SAVED_SCRIPT = "window.__cellar && window.__cellar.store.getState().status.state === 'saved'";
@@ -127,6 +131,8 @@ const FIRST_PAINT_SCRIPT = `new Promise((resolve) => {
   check();
 })`;
 
+const TOP_TEXT_SCRIPT = "document.querySelector('.Spreadsheet__table tr:nth-child(2) td:nth-child(2)')?.textContent ?? ''";
+
 const REMOTE_EDIT_SCRIPT = (expected: string) => `new Promise((resolve) => {
   const expected = ${JSON.stringify(expected)};
   const conn = window.__cellar;
@@ -148,6 +154,22 @@ const REMOTE_EDIT_SCRIPT = (expected: string) => `new Promise((resolve) => {
   });
   observer.observe(document.querySelector('.Spreadsheet') || document.body, { subtree: true, childList: true, characterData: true });
   window.__benchArmed = true;
+})`;
+
+/** Applies a view in the page and resolves when the first cell shows `expected` and a frame has painted. */
+const VIEW_SCRIPT = (spec: unknown, expected: string) => `new Promise((resolve) => {
+  const expected = ${JSON.stringify(expected)};
+  const target = () => document.querySelector('.Spreadsheet__table tr:nth-child(2) td:nth-child(2)');
+  const started = performance.now();
+  const done = () => requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - started), 0));
+  const observer = new MutationObserver(() => {
+    if (!target() || target().textContent !== expected) return;
+    observer.disconnect();
+    done();
+  });
+  observer.observe(document.querySelector('.Spreadsheet') || document.body, { subtree: true, childList: true, characterData: true });
+  window.__cellar.setView(${JSON.stringify(spec)});
+  if (target() && target().textContent === expected) { observer.disconnect(); done(); }
 })`;
 
 export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBenchResult> {
@@ -233,6 +255,37 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
       await page.waitForTimeout(150);
     }
     log(`bench grid: remote edit → repaint end-to-end ${endToEnd.map(round).join(', ')} ms; in page ${inPage.map(round).join(', ')} ms`);
+
+    // This page's view: sort and filter applied → repaint; each run starts from the document's order.
+    const numberCol = readColumns(doc).find((c) => c.type === 'number')!;
+    const reset = VIEW_SCRIPT(null, (await page.evaluate(TOP_TEXT_SCRIPT)) as string);
+    const sortTimes: number[] = [];
+    const filterTimes: number[] = [];
+    // Sorted descending by a number column (r × 10 + c), the sheet's last row comes first.
+    const lastRow = readRowOrder(doc)[rows - 1].id;
+    const lastRowText = `r${rows}c1`;
+    for (let i = 0; i < editRuns; i++) {
+      sortTimes.push((await page.evaluate(VIEW_SCRIPT({ sort: { col: numberCol.id, dir: 'desc' }, filters: [] }, lastRowText))) as number);
+      await page.evaluate(reset);
+      filterTimes.push((await page.evaluate(VIEW_SCRIPT({ sort: null, filters: [{ col: firstCol, op: 'contains', text: 'r4999c' }] }, 'r4999c1'))) as number);
+      await page.evaluate(reset);
+    }
+    log(`bench grid: view applied → repaint: sort ${sortTimes.map(round).join(', ')} ms; filter ${filterTimes.map(round).join(', ')} ms`);
+
+    // A remote edit while sorted: the top row of the sorted view (the sheet's last row), first column.
+    await page.evaluate(VIEW_SCRIPT({ sort: { col: numberCol.id, dir: 'desc' }, filters: [] }, lastRowText));
+    const sortedEdits: number[] = [];
+    for (let i = 0; i < editRuns; i++) {
+      const text = `sorted-${i}-${Date.now()}`;
+      const armed = page.evaluate(REMOTE_EDIT_SCRIPT(text)) as Promise<{ receivedAt: number; paintedAt: number }>;
+      await page.waitForFunction('window.__benchArmed === true');
+      await page.evaluate('window.__benchArmed = false');
+      applyCellUpdates(doc, [{ row: lastRow, col: firstCol, value: text }], editor);
+      const { receivedAt, paintedAt } = await armed;
+      sortedEdits.push(paintedAt - receivedAt);
+      await page.waitForTimeout(150);
+    }
+    log(`bench grid: remote edit while sorted → repaint, in page ${sortedEdits.map(round).join(', ')} ms`);
     await context.close();
 
     return {
@@ -248,6 +301,8 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
         endToEnd: endToEnd.map(round),
         inPage: inPage.map(round),
       },
+      viewApplyRepaintMs: { sortMedian: round(median(sortTimes)), filterMedian: round(median(filterTimes)), sort: sortTimes.map(round), filter: filterTimes.map(round) },
+      remoteEditWhileSortedMs: { inPageMedian: round(median(sortedEdits)), inPage: sortedEdits.map(round) },
     };
   } finally {
     client?.provider.destroy();

@@ -99,6 +99,9 @@ A ${g.rows.toLocaleString('en')} × ${g.columns} sheet (${g.cells.toLocaleString
 | open → first paint, warm (IndexedDB copy) | ${fmt(g.openFirstPaintMs.warmMedian, 0)} ms | ${g.openFirstPaintMs.warm.map((v) => fmt(v, 0)).join(', ')} | — |
 | remote single-cell edit → repaint, in page | **${fmt(g.remoteEditRepaintMs.inPageMedian, 1)} ms** | ${g.remoteEditRepaintMs.inPage.map((v) => fmt(v, 0)).join(', ')} | ≤ 50 ms |
 | remote edit → repaint, sender to paint | ${fmt(g.remoteEditRepaintMs.endToEndMedian, 1)} ms | ${g.remoteEditRepaintMs.endToEnd.map((v) => fmt(v, 0)).join(', ')} | — |
+| sort applied (desc, number column) → repaint | **${fmt(g.viewApplyRepaintMs.sortMedian, 1)} ms** | ${g.viewApplyRepaintMs.sort.map((v) => fmt(v, 0)).join(', ')} | ≤ 100 ms |
+| filter applied (text contains) → repaint | **${fmt(g.viewApplyRepaintMs.filterMedian, 1)} ms** | ${g.viewApplyRepaintMs.filter.map((v) => fmt(v, 0)).join(', ')} | ≤ 100 ms |
+| remote single-cell edit while sorted → repaint, in page | **${fmt(g.remoteEditWhileSortedMs.inPageMedian, 1)} ms** | ${g.remoteEditWhileSortedMs.inPage.map((v) => fmt(v, 0)).join(', ')} | ≤ 50 ms |
 
 The document a cold client receives, as one update: Yjs V1 (what y-protocols' sync sends) ${g.transfer.v1Bytes.toLocaleString('en')} B
 (deflated at level 1, as permessage-deflate would: ${g.transfer.v1DeflateBytes.toLocaleString('en')} B, ${fmt(g.transfer.deflateMs, 0)} ms to deflate, ${fmt(g.transfer.inflateMs, 0)} ms to inflate);

@@ -1,7 +1,7 @@
 // Offline: a context that goes offline reloads the page (served by the service worker, data from
 // IndexedDB), edits three cells, comes back online; everyone converges and the status told the truth.
 import { expect, test } from '@playwright/test';
-import { apiValues, cell, createSheet, docValues, openSheet, typeInto } from './helpers';
+import { apiValues, baseUrl, cell, createSheet, docValues, openSheet, typeInto } from './helpers';
 
 test('offline reload and edits converge when back online', async ({ browser, request }) => {
   const sheet = await createSheet(request, 'Offline', 'products', [
@@ -61,4 +61,50 @@ test('offline reload and edits converge when back online', async ({ browser, req
   await expect.poll(async () => (await apiValues(request, sheet.id)).map(({ sku, name, stock }) => ({ sku, name, stock }))).toEqual(expected);
   await field.close();
   await office.close();
+});
+
+test('after one visit to the sheet list, every sheet (never opened) and the insight pages open offline', async ({ browser, request }) => {
+  const products = await createSheet(request, 'Never opened products', 'products', [
+    { sku: 'NO-1', name: 'Nocino', stock: 2, reorder_level: 5 },
+    { sku: 'NO-2', name: 'Negroni kit', stock: 9, reorder_level: 3 },
+  ]);
+  const sales = await createSheet(request, 'Never opened sales', 'sales', [{ sold_at: '2026-11-30', sku: 'NO-1', qty: 1, unit_price: 20 }]);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${baseUrl()}/`);
+  await expect(page.getByTestId('sheet-list')).toContainText('Never opened products');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  });
+  // Warm: the pages are cached and each sheet's data has a local copy.
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          async (ids) => {
+            const pages = ['/', '/insights', '/insights/low-stock', ...ids.map((id) => `/sheets/${id}`)];
+            const cached = await Promise.all(pages.map((p) => caches.match(new URL(p, location.href).href)));
+            return cached.every(Boolean) && ids.every((id) => localStorage.getItem(`cellar-local-copy-${id}`) === '1');
+          },
+          [products.id, sales.id],
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+
+  await context.setOffline(true);
+  await page.goto(`${baseUrl()}/`);
+  await expect(page.getByTestId('sheet-list')).toContainText('Never opened sales');
+  await page.goto(`${baseUrl()}/sheets/${products.id}`);
+  await expect(cell(page, 1, 1)).toHaveText('Negroni kit');
+  await expect(page.getByTestId('save-status')).toContainText('Offline');
+  await page.goto(`${baseUrl()}/sheets/${sales.id}`);
+  await expect(cell(page, 0, 1)).toHaveText('NO-1');
+  await page.goto(`${baseUrl()}/insights/low-stock`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByText(/as of/i).first()).toBeVisible();
+  await page.goto(`${baseUrl()}/insights`);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await context.close();
 });

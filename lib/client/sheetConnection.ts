@@ -88,6 +88,9 @@ export interface ConnectionOptions {
   indexeddb?: boolean;
   windowSize?: number;
   storage?: Storage | null;
+  /** Announce this user to others (awareness) and record their name (default true). False: a background
+   *  copy for offline use, invisible to everyone. */
+  presence?: boolean;
 }
 
 /** A performance mark (visible in DevTools and to the grid benchmark). */
@@ -129,6 +132,24 @@ export class SheetConnection {
   private lowStockTimer: ReturnType<typeof setTimeout> | null = null;
   private cleanups: (() => void)[] = [];
   private destroyed = false;
+  private presence = true;
+  /** Resolves once the server's state is in and stored in IndexedDB (or after `timeoutMs`: false). */
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const provider = this.provider;
+      if (!provider) return resolve(false);
+      if (provider.synced) return resolve(true);
+      const timer = setTimeout(() => (provider.off('sync', onSync), resolve(false)), timeoutMs);
+      const onSync = (synced: boolean) => {
+        if (!synced) return;
+        clearTimeout(timer);
+        provider.off('sync', onSync);
+        resolve(true);
+      };
+      provider.on('sync', onSync);
+    });
+  }
+
   /** The IndexedDB copy is loading with the update listeners held aside: do not connect before it is in. */
   private waitingForCopy = false;
   readonly tokens: SocketTokenSource;
@@ -333,8 +354,11 @@ export class SheetConnection {
     }
     this.startSync(storage);
 
-    this.awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name, color: this.user.color });
-    this.awareness.setLocalStateField('cursor', null);
+    this.presence = options.presence !== false;
+    if (this.presence) {
+      this.awareness.setLocalStateField('user', { id: this.user.id, name: this.user.name, color: this.user.color });
+      this.awareness.setLocalStateField('cursor', null);
+    }
     const onAwareness = () => this.updatePeers();
     this.awareness.on('change', onAwareness);
     this.cleanups.push(() => this.awareness.off('change', onAwareness));
@@ -542,7 +566,7 @@ export class SheetConnection {
 
   /** Keeps this user's display name in the document (`users`), so others see it on records even offline. */
   private recordName(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || !this.presence) return;
     try {
       recordUserName(this.doc, this.user.id, this.user.name, this.untrackedOrigin);
     } catch {
