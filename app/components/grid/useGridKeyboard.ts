@@ -22,6 +22,8 @@ export interface GridKeyboardActions {
   openFind?: () => void;
 }
 
+const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
 export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardEvent) => void {
   const { conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind } = actions;
   return useCallback(
@@ -71,6 +73,21 @@ export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardE
       // react-spreadsheet wraps → (and Tab) at its last column to the next row; Sheets stays put.
       if ((event.key === 'ArrowRight' || (event.key === 'Tab' && !event.shiftKey)) && !event.shiftKey && a.col >= lastCol) {
         event.preventDefault();
+        return;
+      }
+      // A plain arrow onto a cell outside the rendered window (react-spreadsheet knows only the window, and
+      // the window follows the scroll a frame later): move there ourselves.
+      const step = event.shiftKey || mod ? null : ARROWS[event.key];
+      if (step) {
+        const row = a.row + step[0];
+        const col = a.col + step[1];
+        if (row < 0 || col < 0 || row > lastRow || col > lastCol) return;
+        const m = conn.model;
+        const inWindow = row >= m.windowStart && row < m.windowStart + m.data.length && col >= m.colStart && col < m.colStart + m.windowColumns.length;
+        if (!inWindow) {
+          event.preventDefault();
+          goTo(row, col);
+        }
       }
     },
     [conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind],
