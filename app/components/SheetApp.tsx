@@ -46,7 +46,6 @@ export default function SheetApp({ sheetId, settings, preview = null }: { sheetI
 
   return (
     <div className="sheet-app">
-      <ServiceWorkerRegistration />
       {conn ? <SheetWorkspace conn={conn} preview={preview} /> : preview ? <SheetPreview window={preview} chrome /> : <div className="sheet-loading">Opening sheet…</div>}
     </div>
   );
