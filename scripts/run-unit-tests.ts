@@ -22,6 +22,11 @@ if (selected.length === 0) {
   console.error('no unit test files found');
   process.exit(1);
 }
+// The cluster tests run a real redis-server: without it, stop at once and say how to install it.
+if (selected.some((f) => f.includes('cluster')) && spawnSync('redis-server', ['--version']).status !== 0) {
+  console.error('redis-server is not installed (the cluster tests start their own). Install it with:\n  apt-get install -y redis-server');
+  process.exit(1);
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...selected], {
   stdio: 'inherit',
 });

@@ -227,7 +227,20 @@ function toHttpError(error: unknown): HttpError {
   return new HttpError(500, 'internal_error', 'something went wrong on the sync server');
 }
 
+/** A route result sent as bytes with its own headers (a document's state for a relay). */
+export class BinaryBody {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  if (body instanceof BinaryBody) {
+    response.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': body.bytes.byteLength, ...body.headers });
+    response.end(body.bytes);
+    return;
+  }
   if (body instanceof SerializedJson) {
     const length = body.chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...body.headers, 'content-length': length });

@@ -1,6 +1,12 @@
-// `npm run sync-server`: the sync server process, sole owner of the DuckDB file.
+// `npm run sync-server`: the sync server process. By default (CELLAR_ROLE=all, or no REDIS_URL) the one
+// process that owns the DuckDB file and serves sockets; in cluster mode a relay or the persister.
 import { configureLimits, limitsFromEnv } from '../lib/limits';
 import { loadConfig, loadSecret } from '../lib/node/config';
+import { apiTokenLookupRoute, publishRevocations } from './cluster/clusterAccess';
+import { documentRoute } from './cluster/documentRoute';
+import { Persister } from './cluster/persister';
+import { connectRedis } from './cluster/redisConnection';
+import { startRelay } from './cluster/relayServer';
 import { logger } from './logger';
 import { seedDemoWorkbook } from './seedDemoWorkbook';
 import { startSyncServer } from './syncServer';
@@ -9,22 +15,59 @@ import { serverParts, serverRoutes } from './extensions';
 // Everything this process creates (data directory, DuckDB file and its WAL, the secret) is private.
 process.umask(0o077);
 const config = loadConfig();
+const role = process.env.CELLAR_ROLE || 'all';
+const redisUrl = process.env.REDIS_URL || '';
+if (!['all', 'relay', 'persister'].includes(role)) {
+  logger.fatal({ role }, 'CELLAR_ROLE must be all, relay or persister');
+  process.exit(2);
+}
+if (role !== 'all' && !redisUrl) {
+  logger.fatal({ role }, `CELLAR_ROLE=${role} needs REDIS_URL`);
+  process.exit(2);
+}
 const limits = configureLimits(limitsFromEnv(process.env));
-const server = await startSyncServer({
-  databaseFile: config.databaseFile,
-  secret: loadSecret(config),
-  adminToken: config.adminToken,
-  socketTokenTtlSeconds: config.socketTokenTtlSeconds,
-  host: config.syncHost,
-  port: config.syncPort,
-  maxMessageBytes: limits.messageBytes,
-  parts: serverParts(),
-  routes: serverRoutes,
-});
+const maxMessageBytes = limits.messageBytes;
+const secret = loadSecret(config);
 
-if (process.env.CELLAR_SEED !== '0' && server.rooms.knownSheets.size === 0) {
-  const seeded = await seedDemoWorkbook(server.rooms);
-  logger.info(seeded, 'seeded the demo workbook');
+let close: () => Promise<void>;
+if (role === 'relay') {
+  // A relay keeps nothing on disk: it needs no CELLAR_DATA and never opens DuckDB.
+  const relay = await startRelay({
+    redisUrl,
+    persister: { url: config.syncInternalUrl, secret },
+    adminToken: config.adminToken,
+    socketTokenTtlSeconds: config.socketTokenTtlSeconds,
+    host: config.syncHost,
+    port: config.syncPort,
+    maxMessageBytes,
+  });
+  close = () => relay.close();
+} else {
+  const redis = role === 'persister' ? connectRedis(redisUrl, 'persister') : null;
+  const persister = redis ? new Persister(redis, redisUrl) : null;
+  const server = await startSyncServer({
+    databaseFile: config.databaseFile,
+    secret,
+    adminToken: config.adminToken,
+    socketTokenTtlSeconds: config.socketTokenTtlSeconds,
+    host: config.syncHost,
+    port: config.syncPort,
+    maxMessageBytes,
+    parts: [...serverParts(), ...(persister ? [persister.part()] : [])],
+    routes: (parts) => [...serverRoutes(parts), ...(persister ? [documentRoute(parts.rooms, persister), apiTokenLookupRoute(parts.auth.store)] : [])],
+  });
+  if (persister && redis) {
+    publishRevocations(redis, server.auth.revocations);
+    await persister.start(server.rooms);
+  }
+  if (process.env.CELLAR_SEED !== '0' && server.rooms.knownSheets.size === 0) {
+    const seeded = await seedDemoWorkbook(server.rooms);
+    logger.info(seeded, 'seeded the demo workbook');
+  }
+  close = async () => {
+    await persister?.close();
+    await server.close();
+  };
 }
 
 let stopping = false;
@@ -33,8 +76,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    server
-      .close()
+    close()
       .then(() => process.exit(0))
       .catch((err) => {
         logger.error({ err }, 'failed to stop cleanly');

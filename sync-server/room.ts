@@ -195,6 +195,12 @@ export class Room {
     return Y.decodeStateVector(Y.encodeStateVector(this.doc));
   }
 
+  /** A commit of every update applied so far starts: returns the state it makes durable. */
+  commitStarting(): StateVector {
+    for (const part of this.parts) part.beforeCommit?.(this);
+    return this.stateVector();
+  }
+
   /** Records a committed state vector and runs the parts' afterCommit (the save acknowledgement). */
   markDurable(committed: StateVector): void {
     for (const [client, clock] of committed) if ((this.durable.get(client) ?? 0) < clock) this.durable.set(client, clock);

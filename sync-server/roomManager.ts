@@ -23,6 +23,10 @@ export interface RoomManagerOptions {
   compactEvery?: number;
   /** Parts attached to every room after the built-in ones (merge arbitration, cluster streams). */
   parts?: RoomPart[];
+  /** Updates of these origins are not appended to the document store (a relay: what came from the stream). */
+  unlogged?: (origin: unknown) => boolean;
+  /** Sheets are not all known here (a relay): open any id and let the document store say it does not exist. */
+  openUnknown?: boolean;
 }
 
 export class SheetNotFoundError extends Error {
@@ -54,7 +58,7 @@ export class RoomManager {
   ) {
     this.parts = [this.updateLogPart(), ...(sheets ? [this.materializerPart(sheets)] : []), saveAcknowledgement(), ...(options.parts ?? [])];
     documents.watch({
-      stateAt: (sheetId) => this.loaded.get(sheetId)?.stateVector(),
+      stateAt: (sheetId) => this.loaded.get(sheetId)?.commitStarting(),
       committed: (sheetId, durable) => this.loaded.get(sheetId)?.markDurable(durable),
     });
   }
@@ -93,7 +97,7 @@ export class RoomManager {
 
   /** The loaded room; loads it first. Throws SheetNotFoundError for unknown sheets. */
   open(sheetId: string, creating = false): Promise<Room> {
-    if (!creating && !this.knownSheets.has(sheetId)) return Promise.reject(new SheetNotFoundError(sheetId));
+    if (!creating && !this.mayExist(sheetId)) return Promise.reject(new SheetNotFoundError(sheetId));
     this.cancelUnload(sheetId);
     let pending = this.rooms.get(sheetId);
     if (!pending) {
@@ -102,6 +106,11 @@ export class RoomManager {
       pending.catch(() => this.rooms.delete(sheetId));
     }
     return pending;
+  }
+
+  /** Whether a sheet may exist: known here, or asked for when loading. */
+  mayExist(sheetId: string): boolean {
+    return this.knownSheets.has(sheetId) || this.options.openUnknown === true;
   }
 
   /** Runs server-side work on a room, keeping it loaded meanwhile; its edits are attributed to `writer`. */
@@ -202,7 +211,8 @@ export class RoomManager {
   /** The update log as a part: every update is appended to the document store; compaction when due. */
   private updateLogPart(): RoomPart {
     return {
-      onUpdate: (room, update) => {
+      onUpdate: (room, update, origin) => {
+        if (this.options.unlogged?.(origin)) return;
         this.documents.append(room.sheetId, update);
         const since = this.sinceSnapshot.get(room.sheetId);
         if (!since) return;

@@ -12,6 +12,8 @@ export interface RoomPart {
   afterLoad?(room: Room): void | (() => void);
   /** Every update applied to the document except stored state being loaded; `origin` is the transaction's. */
   onUpdate?(room: Room, update: Uint8Array, origin: unknown): void;
+  /** A commit of every update applied so far is starting (its afterCommit follows, in order). */
+  beforeCommit?(room: Room): void;
   /** A state vector of the room became durable (is committed). */
   afterCommit?(room: Room, durable: StateVector): void;
   /** Writes what the part holds for the room (before a sheet counts as created, before unload). */

@@ -7,7 +7,7 @@ import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBI
 import { isSheetId } from '../lib/schema';
 import type { Identity } from './auth/identity';
 import { logger } from './logger';
-import type { RoomManager } from './roomManager';
+import { SheetNotFoundError, type RoomManager } from './roomManager';
 import type { RoomSocket, SocketIdentity } from './roomSocket';
 
 export type Authorization =
@@ -63,7 +63,7 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
   socket.on('error', (err) => logger.debug({ err }, 'socket error'));
 
   const sheetId = sheetIdFromUrl(request.url);
-  if (!sheetId || !rooms.knownSheets.has(sheetId)) {
+  if (!sheetId || !rooms.mayExist(sheetId)) {
     socket.close(CLOSE_NO_SUCH_SHEET, 'no such sheet');
     return;
   }
@@ -81,6 +81,10 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
   try {
     room = await rooms.open(sheetId);
   } catch (err) {
+    if (err instanceof SheetNotFoundError) {
+      socket.close(CLOSE_NO_SUCH_SHEET, 'no such sheet');
+      return;
+    }
     logger.error({ err, sheetId }, 'room failed to load');
     socket.close(1011, 'room failed to load');
     return;

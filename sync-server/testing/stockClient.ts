@@ -16,9 +16,13 @@ export interface StockClient {
   destroy: () => void;
 }
 
-/** `token` (the `?token=` query parameter) defaults to the test servers' admin token; null sends none. */
+/**
+ * Connects to `wsUrl`; given several (relays of one cluster), it moves to the next one whenever its
+ * connection closes, as a client behind a load balancer would. `token` (the `?token=` query parameter)
+ * defaults to the test servers' admin token; null sends none.
+ */
 export function connectStockClient(
-  wsUrl: string,
+  wsUrl: string | string[],
   sheetId: string,
   options: { connect?: boolean; clientId?: number; token?: string | null } = {},
 ): StockClient {
@@ -26,12 +30,22 @@ export function connectStockClient(
   const doc = new Y.Doc();
   // A forced Yjs client id must be set before the provider exists: its awareness is keyed by the id.
   if (options.clientId !== undefined) doc.clientID = options.clientId;
-  const provider = new WebsocketProvider(wsUrl, sheetId, doc, {
+  const urls = Array.isArray(wsUrl) ? wsUrl : [wsUrl];
+  const provider = new WebsocketProvider(urls[0], sheetId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: options.connect ?? true,
     params: token ? { token } : {},
+    // Reconnect soon after a relay dies (the stock client backs off up to 2.5 s by default).
+    maxBackoffTime: urls.length > 1 ? 200 : undefined,
   });
+  let current = 0;
+  if (urls.length > 1) {
+    provider.on('connection-close', () => {
+      current = (current + 1) % urls.length;
+      provider.serverUrl = urls[current];
+    });
+  }
   const saved = new Map<number, number>();
   // Cellar's save acknowledgement; a stock client without this handler logs and ignores it.
   provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
