@@ -115,7 +115,8 @@ export async function startSyncServerProcess(options: { dataDir?: string; port?:
   };
   const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
     new Promise<number | null>((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
+      // Already gone (exited, or killed by a signal): 'exit' will not fire again.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
       child.once('exit', (code) => resolve(code));
       child.kill(signal);
     });
