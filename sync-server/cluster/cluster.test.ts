@@ -129,6 +129,28 @@ describe('cluster mode: three relays and a persister over Redis streams', () => 
     await Promise.all([c2.savedOwnEdits(), c3.savedOwnEdits()]);
   });
 
+  test('a relay admits an API token the persister knows, refuses a bad one, and closes the socket when the token is revoked', async () => {
+    const created = await persister.api('/sheets', { body: { title: 'Tokens', template: 'products' } });
+    const sheetId = created.body.id as string;
+    const issued = await persister.api('/tokens', { body: { name: 'script', role: 'editor' } });
+    assert.equal(issued.status, 201, JSON.stringify(issued.body));
+    const scripted = client(relays[1].wsUrl, sheetId);
+    scripted.provider.disconnect();
+    scripted.provider.params = { token: issued.body.token };
+    const closed = new Promise<number>((resolve) => scripted.provider.on('connection-close', (event) => event && event.code >= 4000 && resolve(event.code)));
+    scripted.provider.connect();
+    await scripted.synced();
+
+    const stranger = connectStockClient(relays[1].wsUrl, sheetId, { token: 'not-a-token' });
+    clients.push(stranger);
+    const refused = await new Promise<number>((resolve) => stranger.provider.on('connection-close', (event) => resolve(event?.code ?? 0)));
+    assert.equal(refused, 4401);
+
+    const revoked = await persister.api(`/tokens/${issued.body.id}`, { method: 'DELETE' });
+    assert.ok(revoked.status < 300, JSON.stringify(revoked.body));
+    assert.equal(await closed, 4401);
+  });
+
   test('no relay creates a DuckDB file', () => {
     for (const relay of relays) {
       const found = files(relay.dataDir).filter((f) => /duckdb|\.wal$/i.test(f));

@@ -8,6 +8,8 @@ import type { Persister } from './persister';
 export function documentRoute(rooms: RoomManager, persister: Persister): Route {
   return {
     method: 'GET',
+    // Relays call it with the internal secret alone: they hold no identity of their own.
+    access: 'public',
     pattern: /^\/internal\/sheets\/([^/]+)\/document$/,
     handle: async ({ params }) => {
       const sheetId = sheetParam({ rooms }, params[0]);

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import * as Y from 'yjs';
+import { socketAuthorizer } from '../auth/socketAuthorizer';
 import { logger } from '../logger';
+import { relayAccess } from './clusterAccess';
 import { RoomManager } from '../roomManager';
 import type { RoomPart } from '../roomPart';
 import type { Authorize } from '../socketHandler';
@@ -19,6 +21,10 @@ export interface RelayOptions {
   persister: PersisterEndpoint;
   host?: string;
   port?: number;
+  /** CELLAR_ADMIN_TOKEN, accepted on sockets as on the persister. */
+  adminToken?: string | null;
+  socketTokenTtlSeconds?: number;
+  /** Replaces the socket check (default: tokens verified as the persister does, see clusterAccess.ts). */
   authorize?: Authorize;
   maxMessageBytes?: number;
   idleUnloadMs?: number;
@@ -64,7 +70,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     response.end(JSON.stringify(body));
   });
-  const closeSockets = serveSockets(http, rooms, options);
+  const access = relayAccess({ persister: options.persister, adminToken: options.adminToken ?? null, socketTokenTtlSeconds: options.socketTokenTtlSeconds, subscriber });
+  access.revocations.onRevoke((identityId, code, reason) => {
+    const closed = rooms.closeIdentity(identityId, code, reason);
+    if (closed > 0) logger.info({ identityId, closed, code }, 'access revoked: sockets closed');
+  });
+  const closeSockets = serveSockets(http, rooms, { ...options, authorize: options.authorize ?? socketAuthorizer(access.authenticator) });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
