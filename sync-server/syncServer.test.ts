@@ -7,12 +7,18 @@ import WebSocket from 'ws';
 import { HybridLogicalClock } from '../lib/hlc';
 import { applyCellUpdates, insertRows, readColumns, readSheet } from '../lib/sheetDoc';
 import { connectStockClient, type StockClient } from './testing/stockClient';
+import { startRedis, type RedisProcess } from './testing/redisProcess';
 import { startSyncServerProcess, waitFor, type SyncServerProcess } from './testing/syncServerProcess';
 
 const editor = (userId: string) => ({ clock: new HybridLogicalClock(), userId });
 
-describe('sync server with stock y-websocket clients', () => {
-  let server: SyncServerProcess;
+/** Where the tests talk to: one sync server, or (cluster mode) the persister's API and a relay's sockets. */
+type Target = Pick<SyncServerProcess, 'api' | 'httpUrl' | 'adminToken' | 'wsUrl'>;
+
+for (const mode of ['embedded', 'cluster relay'] as const) describe(`sync server with stock y-websocket clients (${mode})`, () => {
+  let server: Target;
+  const processes: SyncServerProcess[] = [];
+  let redis: RedisProcess | null = null;
   const clients: StockClient[] = [];
   const connect = (sheetId: string) => {
     const client = connectStockClient(server.wsUrl, sheetId);
@@ -21,11 +27,22 @@ describe('sync server with stock y-websocket clients', () => {
   };
 
   before(async () => {
-    server = await startSyncServerProcess({ env: { CELLAR_MAX_MESSAGE_BYTES: String(1024 * 1024) } });
+    const env = { CELLAR_MAX_MESSAGE_BYTES: String(1024 * 1024) };
+    if (mode === 'embedded') {
+      processes.push(await startSyncServerProcess({ env }));
+      server = processes[0];
+      return;
+    }
+    redis = await startRedis();
+    const persister = await startSyncServerProcess({ env: { ...env, REDIS_URL: redis.url, CELLAR_ROLE: 'persister' } });
+    const relay = await startSyncServerProcess({ env: { ...env, REDIS_URL: redis.url, CELLAR_ROLE: 'relay', SYNC_INTERNAL_URL: persister.httpUrl, CELLAR_SECRET: persister.secret } });
+    processes.push(relay, persister);
+    server = { api: persister.api, httpUrl: persister.httpUrl, adminToken: persister.adminToken, wsUrl: relay.wsUrl };
   });
   after(async () => {
     for (const client of clients) client.destroy();
-    await server.stop('SIGTERM');
+    for (const process of processes) await process.stop('SIGTERM');
+    await redis?.stop();
   });
 
   async function createSheet(template = 'products', title = 'Stock'): Promise<string> {
@@ -108,8 +125,8 @@ describe('sync server with stock y-websocket clients', () => {
         socket.on('close', (code) => resolve(code));
         socket.on('error', reject);
       });
-    assert.equal(await closeCode(`${server.wsUrl}/does-not-exist`), 4404);
-    assert.equal(await closeCode(`${server.wsUrl}/${'x'.repeat(80)}`), 4404);
+    assert.equal(await closeCode(`${server.wsUrl}/does-not-exist?token=${server.adminToken}`), 4404);
+    assert.equal(await closeCode(`${server.wsUrl}/${'x'.repeat(80)}?token=${server.adminToken}`), 4404);
     const sheetId = await createSheet();
     const before = (await server.api(`/sheets/${sheetId}`)).body;
     assert.equal(await closeCode(`${server.wsUrl}/${sheetId}?token=${server.adminToken}`, Buffer.from([0, 2, 200, 1, 2, 3, 255, 255])), 4400);
