@@ -21,9 +21,11 @@ export interface RelayRound {
 
 const now = () => performance.timeOrigin + performance.now();
 
-async function runWorkload(wsUrl: string, sheetId: string, options: { clients: number; ratePerClient: number; seconds: number; initialize: boolean }) {
+/** Client i connects to `wsUrl[i % n]` when given several (relays of a cluster). */
+export async function runWorkload(wsUrl: string | string[], sheetId: string, options: { clients: number; ratePerClient: number; seconds: number; initialize: boolean }) {
+  const urls = Array.isArray(wsUrl) ? wsUrl : [wsUrl];
   const clients: StockClient[] = [];
-  for (let i = 0; i < options.clients; i++) clients.push(connectStockClient(wsUrl, sheetId));
+  for (let i = 0; i < options.clients; i++) clients.push(connectStockClient(urls[i % urls.length], sheetId));
   await Promise.all(clients.map((c) => c.synced()));
   const first = clients[0].doc;
   if (options.initialize) {

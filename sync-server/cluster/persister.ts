@@ -169,23 +169,32 @@ export class Persister {
     room.holds++;
     try {
       const acks = this.sheetAcks(sheetId);
-      for (const [rawId, fields] of list) {
-        const id = rawId.toString();
-        this.stats.entries++;
-        const update = fields ? entryFields(fields).get('u') : undefined;
-        if (update && fields && entryFields(fields).get('r')?.toString() !== PERSISTER_ID) {
+      // The batch's updates merged into one transaction: the log, the arbiter and the materializer
+      // handle one update instead of thousands (a bad entry falls back to one by one, and is skipped).
+      const updates: Uint8Array[] = [];
+      for (const [, fields] of list) {
+        const entry = fields ? entryFields(fields) : null;
+        const update = entry?.get('u');
+        if (update && entry?.get('r')?.toString() !== PERSISTER_ID) updates.push(new Uint8Array(update.buffer, update.byteOffset, update.byteLength));
+      }
+      try {
+        if (updates.length > 0) Y.applyUpdate(room.doc, updates.length === 1 ? updates[0] : Y.mergeUpdates(updates), STREAM_ORIGIN);
+      } catch {
+        for (const update of updates) {
           try {
-            Y.applyUpdate(room.doc, new Uint8Array(update.buffer, update.byteOffset, update.byteLength), STREAM_ORIGIN);
+            Y.applyUpdate(room.doc, update, STREAM_ORIGIN);
           } catch (err) {
-            logger.error({ err, sheetId, id }, 'a stream entry failed to apply; acknowledged and skipped');
+            logger.error({ err, sheetId }, 'a stream entry failed to apply; acknowledged and skipped');
           }
         }
-        this.applied.set(sheetId, id);
-        // Durable once every update the document holds now is committed.
-        if (acks.untaken > 0) acks.pending.push(id);
-        else if (acks.inFlight.length > 0) acks.inFlight.at(-1)!.push(id);
-        else this.acknowledge(sheetId, [id]);
       }
+      const ids = list.map(([rawId]) => rawId.toString());
+      this.stats.entries += ids.length;
+      this.applied.set(sheetId, ids.at(-1)!);
+      // Durable once every update the document holds now is committed.
+      if (acks.untaken > 0) acks.pending.push(...ids);
+      else if (acks.inFlight.length > 0) acks.inFlight.at(-1)!.push(...ids);
+      else this.acknowledge(sheetId, ids);
     } finally {
       room.holds--;
       this.rooms.release(room);
