@@ -64,6 +64,82 @@ export function parseCsvTable(text: string): CsvTable {
   return { ok: true, header, records };
 }
 
+export type CsvChunkOutcome = { ok: true; header: string[]; records: number } | { ok: false; message: string };
+
+/**
+ * Parses CSV text as parseCsvTable does, but in chunks of about `chunkBytes`: `onRecords` gets each chunk's
+ * data records (numbered as parseCsvTable numbers them) and may be async; the next chunk is parsed only after
+ * it resolves and the event loop has had a turn, so a big file never stalls the process. `onHeader` runs once,
+ * before the first records; returning false from `onRecords` stops the parse.
+ */
+export function parseCsvInChunks(
+  text: string,
+  handlers: {
+    onHeader: (header: string[]) => void;
+    onRecords: (records: Array<{ row: number; fields: string[] }>) => boolean | Promise<boolean>;
+  },
+  chunkBytes = 64 * 1024,
+): Promise<CsvChunkOutcome> {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let index = 0;
+  let headerIndex = -1;
+  let header: string[] | null = null;
+  let records = 0;
+  let failure: string | null = null;
+  return new Promise((resolve, reject) => {
+    Papa.parse<string[]>(source, {
+      delimiter: ',',
+      header: false,
+      skipEmptyLines: false,
+      dynamicTyping: false,
+      chunkSize: chunkBytes,
+      chunk(results: Papa.ParseResult<string[]>, parser: Papa.Parser) {
+        parser.pause();
+        const quoteError = results.errors.find((error) => error.type === 'Quotes');
+        if (quoteError) {
+          failure = `the CSV is malformed near record ${index + (quoteError.row ?? 0) + 1}: ${quoteError.message.toLowerCase()}`;
+          return parser.abort();
+        }
+        const batch: Array<{ row: number; fields: string[] }> = [];
+        for (const fields of results.data) {
+          const i = index++;
+          if (header === null) {
+            if (isBlank(fields)) continue;
+            headerIndex = i;
+            const names = fields.map((name) => unescapeCsvText(name).trim());
+            header = names;
+            handlers.onHeader(names);
+            continue;
+          }
+          if (isBlank(fields)) continue;
+          const row = i - headerIndex;
+          if (fields.length !== header.length) {
+            failure = `row ${row} has ${fields.length} field${fields.length === 1 ? '' : 's'} but the header has ${header.length}`;
+            return parser.abort();
+          }
+          batch.push({ row, fields });
+        }
+        records += batch.length;
+        // Through a promise, so a handler that throws rejects the parse instead of escaping into papaparse.
+        Promise.resolve()
+          .then(() => (batch.length > 0 ? handlers.onRecords(batch) : true))
+          .then(
+          (go) => setImmediate(() => (go ? parser.resume() : parser.abort())),
+          (error) => {
+            reject(error); // before abort(), which completes the parse
+            parser.abort();
+          },
+        );
+      },
+      complete() {
+        if (failure) resolve({ ok: false, message: failure });
+        else if (header === null) resolve({ ok: false, message: 'the CSV is empty: its first line must name the columns' });
+        else resolve({ ok: true, header, records });
+      },
+    });
+  });
+}
+
 function isBlank(fields: readonly string[]): boolean {
   return fields.every((field) => field.trim() === '');
 }

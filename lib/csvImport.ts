@@ -13,12 +13,10 @@ export type CsvImportPlan =
   | { ok: true; rows: Array<Record<string, CellValue>> }
   | { ok: false; code: 'unknown_columns' | 'ambiguous_columns' | 'duplicate_columns' | 'invalid_value'; message: string };
 
-/** Matches header names to columns (case-insensitively) and parses every cell for its column's type. */
-export function planCsvImport(
-  header: readonly string[],
-  records: ReadonlyArray<{ row: number; fields: readonly string[] }>,
-  columns: readonly ColumnInfo[],
-): CsvImportPlan {
+export type CsvHeaderRefusal = { ok: false; code: 'unknown_columns' | 'ambiguous_columns' | 'duplicate_columns'; message: string };
+
+/** The column each header name stands for (case-insensitively), or why the header is refused. */
+export function csvHeaderTargets(header: readonly string[], columns: readonly ColumnInfo[]): { ok: true; targets: ColumnInfo[] } | CsvHeaderRefusal {
   const byName = new Map<string, ColumnInfo[]>();
   for (const column of columns) {
     const key = column.name.trim().toLowerCase();
@@ -42,24 +40,52 @@ export function planCsvImport(
   if (ambiguous.length > 0) return { ok: false, code: 'ambiguous_columns', message: `header ${ambiguous.join(', ')} matches more than one column of this sheet` };
   const repeated = [...seen].filter(([, count]) => count > 1).map(([key]) => quote(header.find((h) => h.toLowerCase() === key)!));
   if (repeated.length > 0) return { ok: false, code: 'duplicate_columns', message: `column${repeated.length === 1 ? '' : 's'} ${repeated.join(', ')} appear more than once in the header` };
+  return { ok: true, targets: targets as ColumnInfo[] };
+}
 
-  const errors: string[] = [];
-  let errorCount = 0;
-  const rows = records.map(({ row, fields }) => {
-    const values: Record<string, CellValue> = {};
-    fields.forEach((field, i) => {
-      const column = targets[i]!;
-      const check = parseInput(column.type === 'text' ? unescapeCsvText(field) : field, column.type);
-      if (check.ok) values[column.id] = check.value;
-      else if (++errorCount <= MAX_REPORTED_ERRORS) errors.push(`row ${row}, column ${quote(column.name)}: ${check.message}`);
-    });
-    return values;
+/** One record's values by column id; each bad field is reported to `onError` (and left out). */
+export function csvRecordValues(
+  { row, fields }: { row: number; fields: readonly string[] },
+  targets: readonly ColumnInfo[],
+  onError: (message: string) => void,
+): Record<string, CellValue> {
+  const values: Record<string, CellValue> = {};
+  fields.forEach((field, i) => {
+    const column = targets[i]!;
+    const check = parseInput(column.type === 'text' ? unescapeCsvText(field) : field, column.type);
+    if (check.ok) values[column.id] = check.value;
+    else onError(`row ${row}, column ${quote(column.name)}: ${check.message}`);
   });
-  if (errorCount > 0) {
-    const more = errorCount > errors.length ? `; and ${errorCount - errors.length} more` : '';
-    return { ok: false, code: 'invalid_value', message: `nothing was imported: ${errors.join('; ')}${more}` };
+  return values;
+}
+
+/** Collects the first bad cells of an import (MAX_REPORTED_ERRORS of them) and counts the rest. */
+export class CsvErrors {
+  readonly first: string[] = [];
+  count = 0;
+  add = (message: string): void => {
+    if (++this.count <= MAX_REPORTED_ERRORS) this.first.push(message);
+  };
+  /** The refusal's message, or null when there was no error. */
+  message(): string | null {
+    if (this.count === 0) return null;
+    const more = this.count > this.first.length ? `; and ${this.count - this.first.length} more` : '';
+    return `nothing was imported: ${this.first.join('; ')}${more}`;
   }
-  return { ok: true, rows };
+}
+
+/** Matches header names to columns (case-insensitively) and parses every cell for its column's type. */
+export function planCsvImport(
+  header: readonly string[],
+  records: ReadonlyArray<{ row: number; fields: readonly string[] }>,
+  columns: readonly ColumnInfo[],
+): CsvImportPlan {
+  const matched = csvHeaderTargets(header, columns);
+  if (!matched.ok) return matched;
+  const errors = new CsvErrors();
+  const rows = records.map((record) => csvRecordValues(record, matched.targets, errors.add));
+  const refusal = errors.message();
+  return refusal ? { ok: false, code: 'invalid_value', message: refusal } : { ok: true, rows };
 }
 
 function quote(name: string): string {

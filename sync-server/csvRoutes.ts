@@ -3,20 +3,19 @@
 //
 // Export reads the materialized sheet from DuckDB (columns and rows in display order, deleted rows left out)
 // and answers `{ id, title, csv }` as JSON, like every internal route; the web server turns it into a
-// text/csv download. Import parses a CSV body against the live document's columns and appends every row in
-// one transaction, or refuses the whole file.
-import type { IncomingMessage } from 'node:http';
-import { parseCsvTable, toCsv, type CsvValue } from '../lib/csv';
+// text/csv download. Import (csvImportJob.ts) checks every cell of a CSV body against the live document's
+// columns and appends the rows in chunks, or refuses the whole file; its progress is polled by job id.
+import { toCsv, type CsvValue } from '../lib/csv';
 import { planCsvImport } from '../lib/csvImport';
 import type { CellValue } from '../lib/schema';
-import { insertRows, readColumns, type ColumnInfo } from '../lib/sheetDoc';
-import { badRequest, HttpError } from './httpErrors';
-import { MAX_BODY_BYTES, readMaterializedSheet, sheetParam, type Route } from './internalApi';
+import type { ColumnInfo } from '../lib/sheetDoc';
+import { ImportJobs, JOB_ID, runCsvImport } from './csvImportJob';
+import { badRequest, notFound } from './httpErrors';
+import { readMaterializedSheet, sheetParam, type Route } from './internalApi';
 import type { SyncServer } from './syncServer';
 
-const CSV_CONTENT_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'text/comma-separated-values']);
-
 export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
+  const jobs = new ImportJobs();
   return [
     {
       method: 'GET',
@@ -33,18 +32,31 @@ export function csvRoutes(server: Omit<SyncServer, 'close' | 'url'>): Route[] {
     {
       method: 'POST',
       pattern: /^\/internal\/sheets\/([^/]+)\/import$/,
-      handle: async ({ params, request, editor, response }) => {
+      handle: async ({ params, query, request, editor, response, identity }) => {
         const sheetId = sheetParam(server, params[0]);
-        const text = await readCsvBody(request);
-        const table = parseCsvTable(text);
-        if (!table.ok) throw badRequest(table.message, 'invalid_csv');
-        const ids = await server.rooms.withRoom(sheetId, (room) => {
-          const rows = csvRowsToValues(table.header, table.records, readColumns(room.doc));
-          return insertRows(room.doc, rows, {}, editor);
-        }, editor.userId);
-        await server.documents.flush();
-        response.statusCode = 201;
-        return { ids, count: ids.length };
+        const job = query.get('job');
+        if (job !== null && !JOB_ID.test(job)) throw badRequest('job must be 8–64 letters, digits, _ or -', 'invalid_params');
+        const progress = jobs.begin(job ?? `import-${Date.now()}-${Math.random().toString(36).slice(2)}`, sheetId, identity?.id ?? null);
+        try {
+          const ids = await runCsvImport(server, sheetId, request, editor, (change) => jobs.touch(progress, change));
+          jobs.touch(progress, { state: 'done' });
+          response.statusCode = 201;
+          return { ids, count: ids.length, job: progress.job };
+        } catch (error) {
+          const e = error as { code?: string; message?: string };
+          jobs.touch(progress, { state: 'failed', error: { code: String(e.code ?? 'internal_error'), message: String(e.message ?? error) } });
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/internal\/sheets\/([^/]+)\/imports\/([^/]+)$/,
+      handle: async ({ params, identity }) => {
+        const sheetId = sheetParam(server, params[0]);
+        const progress = jobs.get(params[1], sheetId, identity?.id ?? null);
+        if (!progress) throw notFound(`no import ${params[1].slice(0, 64)} on this sheet`);
+        return progress;
       },
     },
   ];
@@ -59,27 +71,4 @@ export function csvRowsToValues(
   const plan = planCsvImport(header, records, columns);
   if (!plan.ok) throw badRequest(plan.message, plan.code);
   return plan.rows;
-}
-
-/** The request body as UTF-8 text, refused beyond the internal API's body limit or when not CSV. */
-async function readCsvBody(request: IncomingMessage): Promise<string> {
-  const type = String(request.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  if (type !== '' && !CSV_CONTENT_TYPES.has(type)) throw new HttpError(415, 'unsupported_media_type', `send the CSV as text/csv, not ${type.slice(0, 80)}`);
-  const tooLarge = () => new HttpError(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw badRequest('the CSV is not valid UTF-8 text', 'invalid_csv');
-  }
 }

@@ -9,6 +9,20 @@ import { planCsvImport } from '@/lib/csvImport';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
 import { insertRowsUndoable, readColumns } from '@/lib/sheetDoc';
 
+/** A server import's progress (GET /api/sheets/:id/imports/:job). */
+interface ImportProgress {
+  state: string;
+  rowsChecked: number;
+  rows: number | null;
+  rowsWritten: number;
+}
+
+function describeProgress(p: ImportProgress | null): string {
+  if (p?.state === 'checking') return `Checking ${p.rowsChecked.toLocaleString()} rows…`;
+  if (p?.state === 'writing') return `Importing ${p.rowsWritten.toLocaleString()} of ${(p.rows ?? 0).toLocaleString()}…`;
+  return 'Importing…';
+}
+
 /** Above this the one Yjs update an import makes could pass the socket's message limit: the server imports it. */
 export const BROWSER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -16,6 +30,7 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
   const sheetId = conn.sheetId;
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
 
   function importHere(text: string, name: string) {
     const table = parseCsvTable(text);
@@ -27,7 +42,21 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
   }
 
   async function importOnServer(file: File) {
-    const response = await fetch(`/api/sheets/${sheetId}/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
+    // The server checks and writes a big file in chunks; its progress is polled by the import's job id.
+    const job = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    const poll = setInterval(() => {
+      fetch(`/api/sheets/${sheetId}/imports/${job}`)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((p: ImportProgress | null) => p && setProgress(p))
+        .catch(() => undefined);
+    }, 500);
+    let response: Response;
+    try {
+      response = await fetch(`/api/sheets/${sheetId}/import?job=${job}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file });
+    } finally {
+      clearInterval(poll);
+      setProgress(null);
+    }
     const body = await response.json().catch(() => null);
     if (!response.ok) notify(`Import refused: ${body?.error?.message ?? `error ${response.status}`}. Nothing was added.`, 'error');
     else notify(`Imported ${body.count.toLocaleString()} rows from ${file.name} on the server (a large import is not undone by Undo).`);
@@ -52,7 +81,7 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
         Export CSV
       </a>
       <button type="button" onClick={() => input.current?.click()} disabled={busy} data-testid="import-csv" title="Append rows from a CSV file whose header names the columns">
-        {busy ? 'Importing…' : 'Import CSV'}
+        {busy ? describeProgress(progress) : 'Import CSV'}
       </button>
       <input
         ref={input}

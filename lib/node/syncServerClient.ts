@@ -124,13 +124,14 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export async function relayPost(
   request: Request,
   path: string,
-  options: { contentType?: string; method?: 'POST' | 'PATCH' | 'DELETE'; body?: BodyKind } = {},
+  options: { contentType?: string; method?: 'POST' | 'PATCH' | 'DELETE'; body?: BodyKind; maxBytes?: number } = {},
 ): Promise<Response> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const refused = guardChange(request, options.body ?? (options.contentType ? 'csv' : 'json'));
   if (refused) return refused;
   if (options.body === 'none') return relay(path, { method: options.method ?? 'POST' });
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) return errorResponse(413, 'body_too_large', `request bodies are limited to ${maxBytes} bytes`);
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -138,9 +139,9 @@ export async function relayPost(
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
-      return errorResponse(413, 'body_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      return errorResponse(413, 'body_too_large', `request bodies are limited to ${maxBytes} bytes`);
     }
     chunks.push(value);
   }
