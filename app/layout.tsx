@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { INSIGHT_NAMES } from '@/lib/insights';
 import { publicSyncSettings } from '@/lib/node/syncServerClient';
 import ServiceWorkerRegistration from './components/ServiceWorkerRegistration';
+import { SignOutButton } from './components/auth/SignOutButton';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -23,6 +24,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav>
             <Link href="/">Sheets</Link>
             <Link href="/insights">Insights</Link>
+            <Link href="/members">Members</Link>
+            <SignOutButton />
           </nav>
         </header>
         <main className="app-main">{children}</main>

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { syncServerJson } from '@/lib/node/syncServerClient';
 import { CreateSheetForm } from './components/CreateSheetForm';
 import { RestoreButton, SheetRowActions } from './components/SheetListActions';
@@ -33,6 +34,8 @@ export default async function SheetsPage() {
     ]);
   } catch (e) {
     error = (e as Error).message;
+    // A stale or revoked session: sign in again (a workspace without an owner goes on to setup).
+    if ((e as { status?: number }).status === 401) redirect('/signin');
   }
   return (
     <section>

@@ -22,7 +22,7 @@ import { CsvControls } from './CsvControls';
 import ColumnMenu from './ColumnMenu';
 import FilterDialog from './FilterDialog';
 import FindBar from './FindBar';
-import SheetGrid, { type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
+import SheetGrid, { READ_ONLY_MESSAGE, type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
 import SheetPreview, { type SheetWindow } from './grid/SheetPreview';
 import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import SheetMenu from './SheetMenu';
@@ -99,13 +99,14 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
 
   const tryWrite = useCallback(
     (fn: () => void) => {
+      if (conn.readOnly) return notify(READ_ONLY_MESSAGE, 'error');
       try {
         fn();
       } catch (error) {
         notify(error instanceof Error ? error.message : String(error), 'error');
       }
     },
-    [notify],
+    [notify, conn],
   );
 
   // ---- rows ----
@@ -190,6 +191,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
         </div>
       </header>
 
+      <AccessBanner conn={conn} />
       <div className={`toolbar${toolsOpen ? ' toolbar-open' : ''}`} role="toolbar">
         <UndoRedoButtons conn={conn} canUndo={canUndo} canRedo={canRedo} />
         {/* On a phone the rest of the toolbar folds into this menu. */}
@@ -539,4 +541,45 @@ function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; cur
 /** Text fields and the grid (react-spreadsheet handles its own keys) keep their own undo. */
 function outsideGridShortcutTarget(target: HTMLElement): boolean {
   return target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.Spreadsheet') !== null;
+}
+
+/** Says when this page cannot change the sheet: a viewer's grid is read-only; revoked access keeps edits here, unsaved. */
+function AccessBanner({ conn }: { conn: SheetConnection }) {
+  const role = useStore(conn.store, (s) => s.role);
+  const revoked = useStore(conn.store, (s) => s.revoked);
+  const pending = useStore(conn.store, (s) => s.pending);
+  const exportUnsaved = () => {
+    const url = URL.createObjectURL(new Blob([conn.unsavedCsv()], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${conn.store.getState().meta?.title || conn.sheetId} - unsaved changes.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  if (revoked) {
+    return (
+      <div className="access-banner access-revoked" role="alert" data-testid="access-revoked">
+        Your access to this sheet was revoked.{' '}
+        {pending > 0 || conn.unsaved.count > 0 ? (
+          <>
+            {Math.max(pending, conn.unsaved.count)} change{Math.max(pending, conn.unsaved.count) === 1 ? '' : 's'} made on this device {pending === 1 ? 'is' : 'are'} not saved
+            and stay here.{' '}
+            <button type="button" onClick={exportUnsaved} data-testid="export-unsaved">
+              Export unsaved changes (CSV)
+            </button>
+          </>
+        ) : (
+          'Nothing made on this device was lost.'
+        )}
+      </div>
+    );
+  }
+  if (role === 'viewer') {
+    return (
+      <div className="access-banner" role="status" data-testid="read-only">
+        Read-only: you are a viewer of this workspace, so you can look and copy but not change anything.
+      </div>
+    );
+  }
+  return null;
 }

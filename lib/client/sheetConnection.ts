@@ -29,6 +29,7 @@ import { computeLowStock, type LowStockItem } from './lowStock';
 import { installQuietSync, holdUpdateListeners } from './quietSync';
 import { PendingChanges, saveStatus, type SaveState } from './saveStatus';
 import { SocketTokenSource, type SheetRole, type TokenOutcome } from './socketToken';
+import { UnsavedCells } from './unsavedCells';
 
 export interface SyncSettings {
   syncPublicUrl: string | null;
@@ -117,6 +118,8 @@ export class SheetConnection {
   readonly undoManager: Y.UndoManager;
   readonly model: GridModel;
   readonly pending: PendingChanges;
+  /** Cells changed here and not yet acknowledged: what is kept, and exportable, if access is revoked. */
+  readonly unsaved: UnsavedCells;
   readonly awareness: Awareness;
   readonly store: StoreApi<SheetViewState>;
   provider: WebsocketProvider | null = null;
@@ -174,6 +177,7 @@ export class SheetConnection {
     this.cleanups.push(retainConcurrentCellValues(this.doc));
     this.cleanups.push(observeRemoteClock(this.doc, this.clock));
     this.pending = new PendingChanges(`cellar-pending-${sheetId}`, storage);
+    this.unsaved = new UnsavedCells(this.doc, `cellar-unsaved-${sheetId}`, storage);
     this.browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
 
     this.undoManager = new Y.UndoManager([columnsMap(this.doc), rowsMap(this.doc), adjustmentsArray(this.doc), conflictsArray(this.doc)], {
@@ -285,6 +289,7 @@ export class SheetConnection {
         const stateVector = readSaved(decoder);
         this.lastSaved = stateVector;
         this.pending.acknowledge(stateVector);
+        this.unsaved.acknowledge(stateVector);
       };
       provider.on('status', ({ status }) => {
         mark(`cellar:ws-${status}`);
@@ -324,9 +329,14 @@ export class SheetConnection {
           this.updateStatus();
           return;
         }
-        if (!this.tokens.fresh() && !this.destroyed) {
-          provider.disconnect();
-          void this.renewAndConnect(false);
+        // `event` is null when this page closed the socket itself (offline, destroy): nothing to renew.
+        if (event && !this.tokens.fresh() && !this.destroyed) {
+          // Not from inside the provider's close handling: disconnecting there would re-enter it.
+          queueMicrotask(() => {
+            if (this.destroyed) return;
+            provider.disconnect();
+            void this.renewAndConnect(false);
+          });
         }
       });
       const goOffline = () => {
@@ -555,6 +565,17 @@ export class SheetConnection {
     this.awareness.setLocalStateField('cursor', cursor);
   }
 
+  /** Viewers (and anyone whose access was revoked) may look and copy, not change. */
+  get readOnly(): boolean {
+    const { role, revoked } = this.store.getState();
+    return role === 'viewer' || revoked;
+  }
+
+  /** The rows with changes this device has not got saved, as CSV (for people whose access was revoked). */
+  unsavedCsv(): string {
+    return this.unsaved.toCsv((row, col) => this.model.valueAt(row, col));
+  }
+
   rename(name: string): void {
     const user = { ...this.user, name: name.trim().slice(0, 40) || this.user.name };
     Object.assign(this.user, user);
@@ -566,7 +587,8 @@ export class SheetConnection {
 
   /** Keeps this user's display name in the document (`users`), so others see it on records even offline. */
   private recordName(): void {
-    if (this.destroyed || !this.presence) return;
+    // A viewer writes nothing: the server would drop it and the page would wait for it forever.
+    if (this.destroyed || !this.presence || this.readOnly) return;
     try {
       recordUserName(this.doc, this.user.id, this.user.name, this.untrackedOrigin);
     } catch {
@@ -591,6 +613,7 @@ export class SheetConnection {
     this.awareness.setLocalState(null);
     this.undoManager.destroy();
     this.model.destroy();
+    this.unsaved.destroy();
     this.provider?.destroy();
     void this.persistence?.destroy();
     this.doc.destroy();

@@ -14,9 +14,12 @@ export class SocketTokenSource {
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  /** Still valid for at least `marginMs`. */
-  fresh(marginMs = 15_000): boolean {
-    return this.token !== null && Date.now() + marginMs < this.expiresAt;
+  private lifetimeMs = 0;
+
+  /** Still valid for a while: 15 s, or a quarter of a short lifetime. */
+  fresh(): boolean {
+    const margin = Math.min(15_000, this.lifetimeMs / 4);
+    return this.token !== null && Date.now() + margin < this.expiresAt;
   }
 
   /** When to renew: a minute before expiry, or at 80 % of a short lifetime. */
@@ -46,6 +49,7 @@ export class SocketTokenSource {
       if (!(Date.parse(body.expiresAt) > Date.now())) return 'offline';
       this.token = body.token;
       this.expiresAt = Date.parse(body.expiresAt);
+      this.lifetimeMs = this.expiresAt - Date.now();
       this.role = body.role;
       return 'ok';
     } catch {

@@ -386,9 +386,10 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
   );
 
   const startEdit = useCallback(() => {
+    if (conn.readOnly) return notify(READ_ONLY_MESSAGE, 'error');
     const point = sheetActive.current;
     if (point) sheetRef.current?.activate(point); // activating the active cell again opens its editor
-  }, []);
+  }, [conn, notify]);
 
   // The view changed (sorted, filtered): follow the active row to its new place, or drop it when hidden.
   useEffect(() => {
@@ -441,6 +442,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
       if (!range) return;
       event.preventDefault();
       event.stopImmediatePropagation();
+      if (conn.readOnly) return notify(READ_ONLY_MESSAGE, 'error');
       const text = event.clipboardData?.getData('text/plain') ?? '';
       const plan = planPaste(
         { rowIds: conn.model.rowIds, columns: conn.model.columns, anchorRow: range.top, anchorCol: range.left },
@@ -559,9 +561,12 @@ function PresenceOverlay({
   );
 }
 
+export const READ_ONLY_MESSAGE = 'Read-only: you can look at this sheet and copy from it, not change it';
+
 /** Applies cell updates as one local transaction; returns an error message or null. */
 export function write(conn: SheetConnection, updates: CellUpdate[]): string | null {
   if (updates.length === 0) return null;
+  if (conn.readOnly) return READ_ONLY_MESSAGE;
   try {
     applyCellUpdates(conn.doc, updates, conn.editor);
     return null;
