@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
+import { benchAbuse, renderAbuseMarkdown } from './abuse';
 import { benchCluster, renderClusterMarkdown } from './cluster';
 import { benchGrid } from './grid';
 import { benchInsights, renderInsightsMarkdown } from './insights';
@@ -60,6 +61,11 @@ ${rows}
 | relay p99, median of rounds | Cellar ${fmt(cellarP99, 2)} ms vs reference ${fmt(bareP99, 2)} ms: **${fmt(cellarP99 / bareP99, 2)} ×** | ≤ 1.10 × |
 | update → durable in DuckDB, p99 (median of rounds) | **${fmt(median(cellar.map((r) => r.durableP99 ?? NaN)), 1)} ms** | ≤ 100 ms |
 `);
+}
+
+if (wanted('abuse')) {
+  log('abuse: the attacks of issue 8 against a real sync server (~2 min)…');
+  sections.push(renderAbuseMarkdown(await benchAbuse(log)));
 }
 
 if (wanted('cluster')) {

@@ -1,0 +1,293 @@
+// `npm run bench -- abuse`: the attacks of issue 8 against a real sync server (child process, its own data
+// directory, default limits), one after another. For each: the worst /health latency while it runs (probed
+// every 25 ms), the server's peak RSS, how long an honest REST edit of another sheet took to show in GET,
+// what the attacker got back, and afterwards whether a fresh client's sheet equals GET /api/sheets/:id.
+import { readFileSync } from 'node:fs';
+import * as Y from 'yjs';
+import { HybridLogicalClock } from '../lib/hlc';
+import { insertRows, readColumns, readSheet, rowsMap } from '../lib/sheetDoc';
+import { awarenessMessage, awarenessUpdate, openRawSocket, updateMessage } from '../sync-server/testing/rawSocket';
+import { connectStockClient } from '../sync-server/testing/stockClient';
+import { startSyncServerProcess, waitFor, type SyncServerProcess } from '../sync-server/testing/syncServerProcess';
+
+export interface AbuseResult {
+  attack: string;
+  outcome: string;
+  worstHealthMs: number;
+  peakRssMb: number;
+  honestEditMs: number | null;
+  consistent: boolean;
+}
+
+const editor = { clock: new HybridLogicalClock(), userId: 'bench' };
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024;
+}
+
+/** Probes /health and RSS while `attack` runs, and makes one honest edit of another sheet meanwhile. */
+async function measure(server: SyncServerProcess, honest: { sheetId: string; row: string }, attack: () => Promise<string>): Promise<Omit<AbuseResult, 'attack' | 'consistent'>> {
+  let worst = 0;
+  let peak = rssMb(server.child.pid!);
+  let running = true;
+  const probe = (async () => {
+    while (running) {
+      const started = performance.now();
+      // A stale keep-alive connection (this process itself was busy building an attack) is retried once.
+      await fetch(`${server.httpUrl}/health`)
+        .catch(() => fetch(`${server.httpUrl}/health`))
+        .then((r) => r.arrayBuffer());
+      worst = Math.max(worst, performance.now() - started);
+      peak = Math.max(peak, rssMb(server.child.pid!));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const value = `honest-${Date.now()}`;
+  const honestEdit = (async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    const edit = () => server.api(`/sheets/${honest.sheetId}/cells`, { body: { updates: [{ row: honest.row, col: 'name', value }] } });
+    await edit().catch(edit);
+    try {
+      await waitFor(async () => JSON.stringify((await server.api(`/sheets/${honest.sheetId}`)).body).includes(value), { timeoutMs: 10_000, intervalMs: 25 });
+      return performance.now() - started;
+    } catch {
+      return null;
+    }
+  })();
+  const outcome = await attack();
+  const honestEditMs = await honestEdit;
+  await new Promise((r) => setTimeout(r, 300));
+  running = false;
+  await probe;
+  return { outcome, worstHealthMs: worst, peakRssMb: peak, honestEditMs };
+}
+
+async function consistent(server: SyncServerProcess, sheetId: string): Promise<boolean> {
+  const fresh = connectStockClient(server.wsUrl, sheetId);
+  try {
+    await fresh.synced();
+    const expected = readSheet(fresh.doc);
+    await waitFor(
+      async () => {
+        const { body } = await server.api(`/sheets/${sheetId}`);
+        return JSON.stringify(body.rows) === JSON.stringify(expected.rows);
+      },
+      { timeoutMs: 15_000, what: 'DuckDB to equal the document' },
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    fresh.destroy();
+  }
+}
+
+export async function benchAbuse(log: (line: string) => void = console.log): Promise<AbuseResult[]> {
+  const server = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn' } });
+  const results: AbuseResult[] = [];
+  try {
+    const create = async () => (await server.api('/sheets', { body: { title: 'Abuse', template: 'products' } })).body.id as string;
+    const honestSheet = await create();
+    const honestRow = (await server.api(`/sheets/${honestSheet}/rows`, { body: { rows: [{ sku: 'H-1', name: 'honest' }] } })).body.ids[0];
+    const honest = { sheetId: honestSheet, row: honestRow };
+
+    /** A target sheet with one row, and a synced stock client on it. */
+    const target = async () => {
+      const sheetId = await create();
+      const client = connectStockClient(server.wsUrl, sheetId);
+      await client.synced();
+      const columns = Object.fromEntries(readColumns(client.doc).map((c) => [c.name, c.id]));
+      const [row] = insertRows(client.doc, [{ [columns.sku]: 'T-1', [columns.stock]: 5 }], {}, editor);
+      await client.savedOwnEdits();
+      return { sheetId, client, columns, row };
+    };
+    /** Sends one update from a detached copy of the client's document over a raw socket; resolves with the close code. */
+    const sendHostile = async (sheetId: string, base: Y.Doc, write: (doc: Y.Doc) => void, closeWaitMs = 3000) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(base));
+      const vector = Y.encodeStateVector(doc);
+      write(doc);
+      const socket = await openRawSocket(server.wsUrl, sheetId);
+      socket.send(updateMessage(Y.encodeStateAsUpdate(doc, vector)));
+      const code = await Promise.race([socket.closed, new Promise<number>((r) => setTimeout(() => r(0), closeWaitMs))]);
+      socket.socket.close();
+      return code;
+    };
+    const run = async (attack: string, sheetId: string | null, body: () => Promise<string>) => {
+      log(`abuse: ${attack}…`);
+      const m = await measure(server, honest, body);
+      const ok = sheetId ? await consistent(server, sheetId) : true;
+      results.push({ attack, ...m, consistent: ok });
+    };
+
+    {
+      const t = await target();
+      await run('column ids Dup / dUP in one update', t.sheetId, async () => {
+        const code = await sendHostile(t.sheetId, t.client.doc, (doc) => {
+          for (const id of ['Dup', 'dUP']) {
+            const column = new Y.Map<unknown>();
+            column.set('name', id);
+            column.set('type', 'text');
+            column.set('order', 'zz');
+            doc.getMap('columns').set(id, column);
+          }
+        });
+        return `close ${code}`;
+      });
+      await run('cell with by: 42, object v, Y.Map as a cell', t.sheetId, async () => {
+        const codes = [];
+        for (const value of [{ v: 'x', t: Date.now(), by: 42 }, { v: { o: 1 }, t: Date.now(), by: 'x' }, new Y.Map()]) {
+          codes.push(await sendHostile(t.sheetId, t.client.doc, (doc) => (rowsMap(doc).get(t.row)!.get('cells') as Y.Map<unknown>).set(t.columns.name, value)));
+        }
+        return `close ${codes.join(' / ')}`;
+      });
+      await run('out of order: hostile cell before its row', t.sheetId, async () => {
+        const author = new Y.Doc();
+        Y.applyUpdate(author, Y.encodeStateAsUpdate(t.client.doc));
+        const updates: Uint8Array[] = [];
+        author.on('update', (u: Uint8Array) => updates.push(u));
+        const [row] = insertRows(author, [{ [t.columns.sku]: 'parent' }], {}, editor);
+        (rowsMap(author).get(row)!.get('cells') as Y.Map<unknown>).set(t.columns.name, { v: { evil: 1 }, t: Date.now(), by: 'x' });
+        const socket = await openRawSocket(server.wsUrl, t.sheetId);
+        socket.send(updateMessage(updates[1]));
+        await new Promise((r) => setTimeout(r, 200));
+        socket.send(updateMessage(updates[0]));
+        const code = await Promise.race([socket.closed, new Promise<number>((r) => setTimeout(() => r(0), 3000))]);
+        return `held, then close ${code}`;
+      });
+      await run('cell time t = 1e300, then a REST edit', t.sheetId, async () => {
+        (rowsMap(t.client.doc).get(t.row)!.get('cells') as Y.Map<unknown>).set(t.columns.name, { v: 'future', t: 1e300, by: 'mallory' });
+        await t.client.savedOwnEdits();
+        await new Promise((r) => setTimeout(r, 50));
+        await server.api(`/sheets/${t.sheetId}/cells`, { body: { updates: [{ row: t.row, col: 'name', value: 'real' }] } });
+        const shown = await waitFor(async () => {
+          const v = (await server.api(`/sheets/${t.sheetId}`)).body.rows[0].values[t.columns.name];
+          return v === 'real' ? v : null;
+        }).catch(() => 'future');
+        return `later REST edit shown: ${shown === 'real'}`;
+      });
+      await run('adjust 1e308 twice (REST)', t.sheetId, async () => {
+        const a = await server.api(`/sheets/${t.sheetId}/cells`, { body: { updates: [{ row: t.row, col: 'stock', adjust: 1e308 }] } });
+        return `${a.status} ${a.body?.error?.code ?? ''}`;
+      });
+      await run('20 MB cell string over the socket', t.sheetId, async () => {
+        const code = await sendHostile(t.sheetId, t.client.doc, (doc) => (rowsMap(doc).get(t.row)!.get('cells') as Y.Map<unknown>).set(t.columns.name, { v: 'x'.repeat(20_000_000), t: Date.now(), by: 'x' }));
+        const long = await sendHostile(t.sheetId, t.client.doc, (doc) => (rowsMap(doc).get(t.row)!.get('cells') as Y.Map<unknown>).set(t.columns.name, { v: 'x'.repeat(10_001), t: Date.now(), by: 'x' }));
+        return `close ${code}; 10,001 characters: close ${long}`;
+      });
+      t.client.destroy();
+    }
+
+    {
+      const t = await target();
+      // Built before the measurement: building them blocks this process, not the server.
+      const frame = (rows: number) => {
+        const doc = new Y.Doc();
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(t.client.doc));
+        const vector = Y.encodeStateVector(doc);
+        insertRows(doc, Array.from({ length: rows }, (_, i) => ({ [t.columns.sku]: `S${i}`, [t.columns.stock]: i })), {}, editor);
+        return Y.encodeStateAsUpdate(doc, vector);
+      };
+      const huge = frame(200_000);
+      await run(`one ${(huge.byteLength / 1e6).toFixed(1)} MB frame of 200k rows`, t.sheetId, async () => {
+        const socket = await openRawSocket(server.wsUrl, t.sheetId);
+        socket.send(updateMessage(huge));
+        const code = await Promise.race([socket.closed, new Promise<number>((r) => setTimeout(() => r(0), 20_000))]);
+        return `close ${code}`;
+      });
+      const large = frame(40_000);
+      await run(`largest accepted frame: 40k rows (${(large.byteLength / 1e6).toFixed(1)} MB)`, t.sheetId, async () => {
+        const socket = await openRawSocket(server.wsUrl, t.sheetId);
+        socket.send(updateMessage(large));
+        await waitFor(async () => (await server.api(`/sheets/${t.sheetId}`)).body.rows.length > 40_000, { timeoutMs: 60_000, intervalMs: 200 });
+        socket.socket.close();
+        return 'applied';
+      });
+      t.client.destroy();
+    }
+
+    {
+      const t = await target();
+      await run('25 MB awareness message, then 2,000 awareness updates', t.sheetId, async () => {
+        const big = await openRawSocket(server.wsUrl, t.sheetId);
+        big.send(awarenessMessage(awarenessUpdate(77, 1, { junk: 'x'.repeat(25_000_000) })));
+        const code = await Promise.race([big.closed, new Promise<number>((r) => setTimeout(() => r(0), 5000))]);
+        const flood = await openRawSocket(server.wsUrl, t.sheetId);
+        for (let clock = 1; clock <= 2000; clock++) flood.send(awarenessMessage(awarenessUpdate(78, clock, { cursor: clock })));
+        await new Promise((r) => setTimeout(r, 500));
+        const open = flood.socket.readyState === flood.socket.OPEN;
+        flood.socket.close();
+        return `close ${code}; flood: excess dropped, socket ${open ? 'open' : 'closed'}`;
+      });
+      await run('2,000 idle sockets on one sheet', t.sheetId, async () => {
+        const codes = new Map<number, number>();
+        const sockets = await Promise.all(
+          Array.from({ length: 2000 }, () =>
+            openRawSocket(server.wsUrl, t.sheetId)
+              .then((s) => {
+                void s.closed.then((c) => codes.set(c, (codes.get(c) ?? 0) + 1));
+                return s;
+              })
+              .catch(() => null),
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 1000));
+        const open = sockets.filter((s) => s && s.socket.readyState === s.socket.OPEN).length;
+        for (const s of sockets) s?.socket.close();
+        return `${open} kept, ${codes.get(1013) ?? 0} refused with 1013`;
+      });
+      t.client.destroy();
+    }
+
+    {
+      const sheetId = await create();
+      const importCsv = (csv: string) =>
+        fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}`, 'content-type': 'text/csv' },
+          body: csv,
+        });
+      await run('CSV of 1M rows in 2 MB', null, async () => {
+        const response = await importCsv(`sku\n${'\n'.repeat(0)}${Array.from({ length: 1_000_000 }, () => 'a').join('\n')}`);
+        return `${response.status}`;
+      });
+      const rows = ['sku,name,brand,family,category,stock,reorder_level,unit_cost,price,plan_units'];
+      for (let i = 0; i < 100_000; i++) rows.push(`SKU-${i},Wine ${i},B${i % 40},F${i % 200},C${i % 12},${i % 90},10,${(i % 50) + 0.25},${(i % 70) + 1.5},${i % 30}`);
+      let importMs = 0;
+      await run('CSV import of 100,000 product rows (honest, large)', sheetId, async () => {
+        const started = performance.now();
+        const response = await importCsv(rows.join('\n'));
+        importMs = performance.now() - started;
+        return `${response.status} in ${(importMs / 1000).toFixed(1)} s`;
+      });
+    }
+  } finally {
+    await server.stop('SIGTERM');
+  }
+  return results;
+}
+
+export function renderAbuseMarkdown(results: AbuseResult[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.attack} | ${r.outcome} | ${Math.round(r.worstHealthMs)} ms | ${Math.round(r.peakRssMb)} MB | ${r.honestEditMs === null ? 'no' : `${Math.round(r.honestEditMs)} ms`} | ${r.consistent ? 'yes' : 'no'} |`,
+  );
+  return `## Abuse (issue 8)
+
+Each attack against a real sync server (child process, default limits), one after another. Worst \`/health\` latency
+probed every 25 ms during the attack (target ≤ 200 ms); the server's peak RSS; an honest REST edit of another sheet,
+time until it shows in GET (target ≤ 2 s); afterwards a fresh client's sheet equals GET /api/sheets/:id.
+
+| attack | what the server did | worst /health | peak RSS | honest edit visible | DuckDB = document |
+| --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await benchAbuse();
+  console.log(renderAbuseMarkdown(results));
+  process.exit(0);
+}
