@@ -11,7 +11,8 @@ import { Room, SERVER_ORIGIN } from './room';
 import type { RoomPart } from './roomPart';
 import { saveAcknowledgement } from './saveAcknowledgement';
 import type { SheetStore } from './sheetStore';
-import type { Authorization } from './socketHandler';
+import type { Authorization } from './authorization';
+import { SheetNotFoundError } from './sheetNotFoundError';
 
 export interface RoomManagerOptions {
   /** How long an idle room stays loaded (a reconnecting client finds it warm). */
@@ -29,11 +30,7 @@ export interface RoomManagerOptions {
   openUnknown?: boolean;
 }
 
-export class SheetNotFoundError extends Error {
-  constructor(readonly sheetId: string) {
-    super(`no sheet ${sheetId}`);
-  }
-}
+export { SheetNotFoundError };
 
 interface SinceSnapshot {
   updates: number;

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { StateVector } from '../lib/protocol';
 import type { Room } from './room';
-import type { Authorization } from './socketHandler';
+import type { Authorization } from './authorization';
 
 export interface RoomPart {
   /** Decides at the upgrade whether a request may join a sheet; the first refusal wins. */

@@ -3,19 +3,15 @@
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { limits } from '../lib/limits';
-import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_UNAUTHORIZED, CLOSE_FORBIDDEN, CLOSE_TOO_BIG } from '../lib/protocol';
+import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_TOO_BIG } from '../lib/protocol';
 import { isSheetId } from '../lib/schema';
-import type { Identity } from './auth/identity';
+import type { Authorization, Authorize } from './authorization';
 import { logger } from './logger';
-import { SheetNotFoundError, type RoomManager } from './roomManager';
+import type { RoomManager } from './roomManager';
+import { SheetNotFoundError } from './sheetNotFoundError';
 import type { RoomSocket, SocketIdentity } from './roomSocket';
 
-export type Authorization =
-  | { ok: true; userId: string | null; readOnly?: boolean; identity?: Identity }
-  | { ok: false; code: typeof CLOSE_UNAUTHORIZED | typeof CLOSE_FORBIDDEN; reason: string };
-
-/** Decides at the upgrade whether a request may join a sheet (the sync server's: auth/socketAuthorizer.ts). */
-export type Authorize = (request: IncomingMessage, sheetId: string) => Promise<Authorization> | Authorization;
+export type { Authorization, Authorize };
 
 /** Lets everyone in with full access: only for embedding rooms in tests of other parts. */
 export const allowEveryone: Authorize = () => ({ ok: true, userId: null });
