@@ -502,9 +502,19 @@ function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; cur
     }
   };
 
+  // The tabs scroll in one line: keep the current one in sight (a phone shows only a few).
+  const tabsRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const nav = tabsRef.current;
+    const current = nav?.querySelector<HTMLElement>('.tab-current');
+    if (!nav || !current) return;
+    const offset = current.getBoundingClientRect().left - nav.getBoundingClientRect().left;
+    if (offset < 0 || offset + current.offsetWidth > nav.clientWidth) nav.scrollLeft += offset - 8;
+  }, [sheets, currentId]);
+
   const list = sheets.some((s) => s.id === currentId) ? sheets : [...sheets, { id: currentId, title: currentTitle ?? currentId, template: 'blank' as TemplateName }];
   return (
-    <nav className="sheet-tabs" aria-label="Sheets">
+    <nav className="sheet-tabs" aria-label="Sheets" ref={tabsRef}>
       {list.map((s) => (
         <a key={s.id} href={`/sheets/${s.id}`} className={`tab${s.id === currentId ? ' tab-current' : ''}`} aria-current={s.id === currentId ? 'page' : undefined}>
           {s.id === currentId ? (currentTitle ?? s.title) : s.title}
