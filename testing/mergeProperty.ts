@@ -37,6 +37,8 @@ export type MergeOp =
   | { kind: 'adjust'; client: number; row: number; delta: number }
   | { kind: 'insert'; client: number; count: number; after: number; filled: boolean }
   | { kind: 'delete'; client: number; row: number }
+  /** A row removed outright (`rows.delete(id)`), as any stock client may: not undoable, its cells go with it. */
+  | { kind: 'hardDelete'; client: number; row: number }
   | { kind: 'restore'; client: number; row: number }
   | { kind: 'move'; client: number; row: number; after: number }
   | { kind: 'undo'; client: number }
@@ -78,6 +80,7 @@ const opArbitrary: fc.Arbitrary<MergeOp> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('adjust' as const), client, row, delta: fc.integer({ min: -3, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), client, count: fc.integer({ min: 1, max: 2 }), after: row, filled: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), client, row }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('hardDelete' as const), client, row }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restore' as const), client, row }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('move' as const), client, row, after: row }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('undo' as const), client }) },
@@ -149,6 +152,8 @@ class Ledger {
   private readonly sets: IssuedSet[] = [];
   /** Stamps overwritten, undone or resolved by a user who had them on screen: gone on purpose. */
   private readonly displaced = new Set<string>();
+  /** Rows someone removed outright: every set in them, before or concurrently, is gone on purpose. */
+  private readonly removedRows = new Set<string>();
   private readonly adjustments = new Map<string, Adjustment>();
   private readonly removedAdjustments = new Set<string>();
   private refusedWithoutOrder = 0;
@@ -209,6 +214,14 @@ class Ledger {
       case 'delete': {
         const live = readRowOrder(doc);
         if (live.length > 0) deleteRows(doc, [live[op.row % live.length].id], origin);
+        return;
+      }
+      case 'hardDelete': {
+        const rows = readRowOrder(doc, true);
+        if (rows.length === 0) return;
+        const id = rows[op.row % rows.length].id;
+        this.removedRows.add(id);
+        doc.transact(() => rowsMap(doc).delete(id));
         return;
       }
       case 'restore': {
@@ -351,7 +364,7 @@ class Ledger {
     // Undoing an insert hides the row (insertRowsUndoable), so even a row's removal loses no set.
     for (const set of this.sets) {
       const stamp = stampOf(set.row, set.col, set);
-      if (shown.get(cellKey(set.row, set.col)) === stamp || recorded.has(stamp) || this.displaced.has(stamp)) continue;
+      if (shown.get(cellKey(set.row, set.col)) === stamp || recorded.has(stamp) || this.displaced.has(stamp) || this.removedRows.has(set.row)) continue;
       throw new Error(`set lost silently: ${JSON.stringify(set)}; cell shows ${JSON.stringify(getCell(hub.doc, set.row, set.col))}`);
     }
 
