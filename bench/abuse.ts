@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
-import { insertRows, readColumns, readSheet, rowsMap } from '../lib/sheetDoc';
+import { insertRows, readColumns, rowsMap } from '../lib/sheetDoc';
 import { awarenessMessage, awarenessUpdate, openRawSocket, updateMessage } from '../sync-server/testing/rawSocket';
+import { waitForDuckDbToEqualDocument } from '../sync-server/testing/duckDbEqualsDocument';
 import { connectStockClient } from '../sync-server/testing/stockClient';
 import { startSyncServerProcess, waitFor, type SyncServerProcess } from '../sync-server/testing/syncServerProcess';
 
@@ -65,22 +66,11 @@ async function measure(server: SyncServerProcess, honest: { sheetId: string; row
 }
 
 async function consistent(server: SyncServerProcess, sheetId: string): Promise<boolean> {
-  const fresh = connectStockClient(server.wsUrl, sheetId);
   try {
-    await fresh.synced();
-    const expected = readSheet(fresh.doc);
-    await waitFor(
-      async () => {
-        const { body } = await server.api(`/sheets/${sheetId}`);
-        return JSON.stringify(body.rows) === JSON.stringify(expected.rows);
-      },
-      { timeoutMs: 15_000, what: 'DuckDB to equal the document' },
-    );
+    await waitForDuckDbToEqualDocument(server, sheetId, { timeoutMs: 15_000 });
     return true;
   } catch {
     return false;
-  } finally {
-    fresh.destroy();
   }
 }
 

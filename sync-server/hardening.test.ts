@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
 import { applyCellUpdates, insertColumn, insertRows, readColumns, readSheet, rowsMap, type Editor } from '../lib/sheetDoc';
 import { awarenessMessage, awarenessUpdate, openRawSocket, updateMessage } from './testing/rawSocket';
+import { waitForDuckDbToEqualDocument } from './testing/duckDbEqualsDocument';
 import { connectStockClient, type StockClient } from './testing/stockClient';
 import { startSyncServerProcess, waitFor, type SyncServerProcess } from './testing/syncServerProcess';
 import { frameUpdates } from './updateLog';
@@ -18,24 +19,6 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const closedWith = <T>(closed: Promise<T>, what = 'the socket to close') =>
   Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 10_000).unref())]);
 
-/** The sheet a fresh client reads equals what GET /api/sheets/:id serves from DuckDB. */
-async function assertDuckDbEqualsDocument(server: SyncServerProcess, sheetId: string): Promise<void> {
-  const fresh = connectStockClient(server.wsUrl, sheetId);
-  try {
-    await fresh.synced();
-    const expected = readSheet(fresh.doc);
-    await waitFor(
-      async () => {
-        const { body } = await server.api(`/sheets/${sheetId}`);
-        const columns = expected.columns.map((c) => ({ id: c.id, name: c.name, type: c.type }));
-        return JSON.stringify(body.columns) === JSON.stringify(columns) && JSON.stringify(body.rows) === JSON.stringify(expected.rows);
-      },
-      { timeoutMs: 5000, what: `DuckDB to equal the document of ${sheetId}` },
-    );
-  } finally {
-    fresh.destroy();
-  }
-}
 
 describe('the schema guard and the limits, over sockets and REST', () => {
   let server: SyncServerProcess;
@@ -91,7 +74,7 @@ describe('the schema guard and the limits, over sockets and REST', () => {
     assert.equal(edit.status, 200);
     await waitFor(async () => (await server.api(`/sheets/${other.sheetId}`)).body.rows[0].values[other.columns.stock] === 42, { what: 'the other sheet in DuckDB' });
     assert.equal((await server.api('/sheets', { body: { title: 'Still works' } })).status, 201);
-    await assertDuckDbEqualsDocument(server, sheetId);
+    await waitForDuckDbToEqualDocument(server, sheetId);
     const health = await (await fetch(`${server.httpUrl}/health`)).json();
     assert.equal(health.status, 'ok');
   });
@@ -161,7 +144,7 @@ describe('the schema guard and the limits, over sockets and REST', () => {
     assert.equal((rowsMap(observer.doc).get(bad.row)!.get('cells') as Y.Map<unknown>).get(columns.name), undefined, 'the hostile cell never reached a client');
     assert.equal(goodSocket.socket.readyState, goodSocket.socket.OPEN);
     goodSocket.socket.close();
-    await assertDuckDbEqualsDocument(server, sheetId);
+    await waitForDuckDbToEqualDocument(server, sheetId);
   });
 
   test('rows and columns removed outright leave DuckDB too', async () => {
@@ -185,7 +168,7 @@ describe('the schema guard and the limits, over sockets and REST', () => {
     const lowStock = await server.api('/insights/low-stock');
     assert.equal(lowStock.status, 200);
     assert.equal(lowStock.body.rows.some((r: { sku: string }) => r.sku === 'B'), false);
-    await assertDuckDbEqualsDocument(server, sheetId);
+    await waitForDuckDbToEqualDocument(server, sheetId);
   });
 
   test('a cell or adjustment stamped far in the future counts as stamped now: a later real edit wins', async () => {
@@ -205,7 +188,7 @@ describe('the schema guard and the limits, over sockets and REST', () => {
       return values[columns.name] === 'real edit' && values[columns.stock] === 7;
     }, { what: 'the real edit to win in DuckDB' });
     await waitFor(() => readSheet(client.doc).rows[0].values[columns.name] === 'real edit', { what: 'the real edit at the client' });
-    await assertDuckDbEqualsDocument(server, sheetId);
+    await waitForDuckDbToEqualDocument(server, sheetId);
   });
 
   test('column names over 200 characters and columns past the sheet limit are refused', async () => {
@@ -220,7 +203,7 @@ describe('the schema guard and the limits, over sockets and REST', () => {
     closed = closeCode(many.client);
     insertColumn(many.client.doc, { name: 'thirteen', type: 'text' }, undefined);
     assert.equal(await closedWith(closed), 4400, 'the 13th column is over CELLAR_MAX_COLUMNS=12');
-    await assertDuckDbEqualsDocument(server, many.sheetId);
+    await waitForDuckDbToEqualDocument(server, many.sheetId);
   });
 
   test('awareness: a state over 64 KiB closes with 1009; a flood is cut to the rate limit; a socket speaks for few client ids', async () => {
@@ -348,7 +331,7 @@ describe('isolation: one sheet that cannot be materialized', () => {
     assert.ok(cells.get(columns.family)!.t < 1e300, 'the time from the future is clamped');
     assert.equal(readSheet(fresh.doc).rows[0].values[columns.stock], 3);
     fresh.destroy();
-    await assertDuckDbEqualsDocument(server, poisoned);
+    await waitForDuckDbToEqualDocument(server, poisoned);
 
     // Every other sheet keeps flowing, creating sheets works, and the server stops cleanly.
     const healthyClient = connectStockClient(server.wsUrl, healthy);
@@ -357,13 +340,13 @@ describe('isolation: one sheet that cannot be materialized', () => {
     insertRows(healthyClient.doc, [{ [hc.sku]: 'H' }], {}, editor('clerk'));
     await healthyClient.savedOwnEdits();
     healthyClient.destroy();
-    await assertDuckDbEqualsDocument(server, healthy);
+    await waitForDuckDbToEqualDocument(server, healthy);
     assert.equal((await server.api('/sheets', { body: { title: 'New' } })).status, 201);
     assert.equal(await server.stop('SIGTERM'), 0, 'a failing sheet does not block shutdown');
 
     server = await startSyncServerProcess({ dataDir });
-    await assertDuckDbEqualsDocument(server, poisoned);
-    await assertDuckDbEqualsDocument(server, healthy);
+    await waitForDuckDbToEqualDocument(server, poisoned);
+    await waitForDuckDbToEqualDocument(server, healthy);
     assert.equal(await server.stop('SIGTERM'), 0);
   });
 });

@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
 import { adjustCell, deleteRows, insertColumn, insertRows, readColumns, readRowOrder, readSheet, restoreRows, rowsMap, setCell } from '../lib/sheetDoc';
+import { waitForDuckDbToEqualDocument } from './testing/duckDbEqualsDocument';
 import { connectStockClient, type StockClient } from './testing/stockClient';
-import { startSyncServerProcess, waitFor, type SyncServerProcess } from './testing/syncServerProcess';
+import { startSyncServerProcess, waitFor } from './testing/syncServerProcess';
 
 type Op =
   | { kind: 'insert'; client: number; count: number }
@@ -30,23 +31,6 @@ const ops = fc.array(
   { minLength: 10, maxLength: 30 },
 );
 
-async function assertEqual(server: SyncServerProcess, sheetId: string): Promise<void> {
-  const fresh = connectStockClient(server.wsUrl, sheetId);
-  try {
-    await fresh.synced();
-    const expected = readSheet(fresh.doc);
-    const columns = expected.columns.map((c) => ({ id: c.id, name: c.name, type: c.type }));
-    await waitFor(
-      async () => {
-        const { body } = await server.api(`/sheets/${sheetId}`);
-        return JSON.stringify(body.columns) === JSON.stringify(columns) && JSON.stringify(body.rows) === JSON.stringify(expected.rows);
-      },
-      { timeoutMs: 5000, what: 'GET /api/sheets/:id to equal a fresh client' },
-    );
-  } finally {
-    fresh.destroy();
-  }
-}
 
 function apply(op: Op, doc: Y.Doc, editor: { clock: HybridLogicalClock; userId: string }): void {
   const rows = readRowOrder(doc, true);
@@ -110,7 +94,7 @@ test('random edits with hard deletes of rows and columns: DuckDB equals the docu
             for (const op of scenario.slice(start, start + 5)) apply(op as Op, clients[op.client].doc, editors[op.client]);
             await Promise.all(clients.map((c) => c.savedOwnEdits()));
             await waitFor(() => JSON.stringify(readSheet(clients[0].doc)) === JSON.stringify(readSheet(clients[1].doc)), { what: 'the clients to converge' });
-            await assertEqual(server, sheetId);
+            await waitForDuckDbToEqualDocument(server, sheetId);
           }
         } finally {
           for (const c of clients) c.destroy();
@@ -120,7 +104,7 @@ test('random edits with hard deletes of rows and columns: DuckDB equals the docu
     );
     assert.equal(await server.stop('SIGTERM'), 0);
     server = await startSyncServerProcess({ dataDir: server.dataDir });
-    for (const sheetId of sheets) await assertEqual(server, sheetId);
+    for (const sheetId of sheets) await waitForDuckDbToEqualDocument(server, sheetId);
   } finally {
     await server.stop('SIGTERM');
   }
