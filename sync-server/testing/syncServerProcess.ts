@@ -62,13 +62,13 @@ export interface SyncServerProcess {
 }
 
 
-export async function startSyncServerProcess(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<SyncServerProcess> {
+export async function startSyncServerProcess(options: { dataDir?: string; port?: number; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<SyncServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cellar-test-'));
   const port = options.port ?? (await freePort());
   const secret = 'test-secret-0123456789';
   let output = '';
   // One process (no tsx CLI wrapper), so SIGKILL really kills the server holding the DuckDB file.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'sync-server/main.ts'], {
     env: {
       ...process.env,
       SYNC_PORT: String(port),
