@@ -16,6 +16,12 @@ import { durableKey, entryUpdate, PERSISTER_GROUP, PERSISTER_ID, sheetFromKey, S
 const TRIM_LAG_MS = 30_000;
 const TRIM_EVERY_MS = 5_000;
 const BLOCK_MS = 200;
+/**
+ * Entries read (and applied in one transaction) per stream per read. Fewer, bigger transactions cost less
+ * per edit (bench/cluster.ts: ~25 % less persister CPU at 10,000 than at 2,000); one takes ~0.1–0.2 s,
+ * which only the persister's internal API waits for (relays relay through the stream, not through it).
+ */
+const READ_COUNT = 10_000;
 
 interface SheetAcks {
   /** Applied entries whose content is not yet in a taken batch. */
@@ -133,7 +139,7 @@ export class Persister {
           PERSISTER_GROUP,
           PERSISTER_ID,
           'COUNT',
-          2000,
+          READ_COUNT,
           ...(backlog ? [] : ['BLOCK', BLOCK_MS]),
           'STREAMS',
           ...sheets.map(updatesKey),
