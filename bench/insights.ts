@@ -198,7 +198,7 @@ async function timeText(url: string): Promise<{ ms: number; bytes: number; lines
   return { ms, bytes: Buffer.byteLength(text), lines: text.trimEnd().split('\r\n').length };
 }
 
-async function concurrentLoads(base: string, path: string, loads: number): Promise<NonNullable<InsightBenchReport['concurrent']>> {
+export async function concurrentLoads(base: string, path: string, loads: number): Promise<NonNullable<InsightBenchReport['concurrent']>> {
   let done = false;
   const sheetTimes: number[] = [];
   const poller = (async () => {
@@ -215,7 +215,8 @@ async function concurrentLoads(base: string, path: string, loads: number): Promi
   const times = await Promise.all(
     Array.from({ length: loads }, async () => {
       const start = performance.now();
-      const response = await fetch(`${base}${path}`, { headers: AUTH });
+      // As a browser opens a page (a document request, not a React Server Components fetch).
+      const response = await fetch(`${base}${path}`, { headers: { ...AUTH, accept: 'text/html' } });
       const html = await response.text();
       if (response.status !== 200 || !html.includes('insight-table')) failures++;
       return performance.now() - start;

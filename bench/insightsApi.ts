@@ -22,10 +22,11 @@ export function startBenchSyncServer(dataDir: string): Promise<SyncServerProcess
 export interface NextProcess {
   baseUrl: string;
   stop: () => Promise<void>;
+  pid?: number;
 }
 
 /** `next start` (the existing production build) relaying to the given sync server. */
-export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
+export async function startNext(sync: SyncServerProcess, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], cwd: string = ROOT): Promise<NextProcess> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -35,8 +36,9 @@ export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
     CELLAR_DATA: sync.dataDir,
     CELLAR_SECRET: sync.secret,
     NEXT_TELEMETRY_DISABLED: '1',
+    ...extraEnv,
   };
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: ROOT, env, stdio: 'ignore', detached: true });
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd, env, stdio: 'ignore', detached: true });
   const stop = () => stopChild(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
@@ -52,7 +54,7 @@ export async function startNext(sync: SyncServerProcess): Promise<NextProcess> {
     await stop();
     throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl, stop, pid: child.pid };
 }
 
 export interface HttpTiming {

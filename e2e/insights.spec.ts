@@ -94,12 +94,12 @@ test('hostile insight parameters get 400 (or are bound as plain values) and chan
 test('an insight page shows the first page of its table, sorts and pages on the server, and downloads the whole answer as CSV', async ({ page, request }) => {
   const api = async (query: string) => (await request.get(`${baseUrl()}/api/insights/sales-trend?${query}`)).json();
   const { total } = await api('limit=1');
-  expect(total).toBeGreaterThan(100);
+  expect(total).toBeGreaterThan(50);
   await page.goto(`${baseUrl()}/insights/sales-trend`);
   await expect(page.getByTestId('insight-row-count')).toHaveAttribute('data-total', String(total));
   await expect(page.getByTestId('insight-chart')).toBeVisible();
   const rows = page.getByTestId('insight-table').locator('tbody tr');
-  await expect(rows).toHaveCount(100);
+  await expect(rows).toHaveCount(50);
   const cell = (row: number, column: string) => rows.nth(row).locator('td').nth(['day', 'category', 'sales_value', 'running_total', 'moving_avg_7d'].indexOf(column));
 
   // Sorting is the server's: the first row is the API's first row in that order, over every row.
@@ -110,14 +110,14 @@ test('an insight page shows the first page of its table, sorts and pages on the 
   await expect(page.locator('th[data-column="sales_value"]')).toHaveAttribute('aria-sort', 'ascending');
   await page.locator('th[data-column="sales_value"] a').click();
   await expect(page).toHaveURL(/dir=desc/);
-  const descending = await api('limit=101&sort=sales_value&dir=desc');
+  const descending = await api('limit=51&sort=sales_value&dir=desc');
   await expect(cell(0, 'sales_value')).toHaveAttribute('data-value', String(descending.rows[0].sales_value));
 
   // The next page continues exactly where the first ended.
   await page.getByTestId('insight-pager').getByRole('link', { name: /Next/ }).click();
-  await expect(page).toHaveURL(/offset=100/);
-  await expect(cell(0, 'day')).toHaveAttribute('data-value', String(descending.rows[100].day));
-  await expect(cell(0, 'category')).toHaveAttribute('data-value', String(descending.rows[100].category));
+  await expect(page).toHaveURL(/offset=50/);
+  await expect(cell(0, 'day')).toHaveAttribute('data-value', String(descending.rows[50].day));
+  await expect(cell(0, 'category')).toHaveAttribute('data-value', String(descending.rows[50].category));
 
   // Download CSV is the API's format=csv with the same sort: every row.
   const href = await page.getByTestId('insight-csv').getAttribute('href');
@@ -130,4 +130,48 @@ test('an insight page shows the first page of its table, sorts and pages on the 
   const lines = (await csv.text()).trimEnd().split('\r\n');
   expect(lines).toHaveLength(total + 1);
   expect(lines[0]).toBe('day,category,sales_value,running_total,moving_avg_7d');
+});
+
+test('a rendered insight page is shared only with callers the sync server admits, and an edit makes it stale', async ({ request, playwright }) => {
+  const path = `${baseUrl()}/insights/category-rollup?from=2000-01-01`;
+  const kpiOf = (html: string) => /data-testid="kpi-sales-units" data-value="([^"]*)"/.exec(html)?.[1];
+  // The same page twice for the owner: the second is the kept render, identical.
+  // As a browser opens a page: a document request (React Server Components fetches are never shared).
+  const asPage = { accept: 'text/html' };
+  const first = await request.get(path, { headers: asPage });
+  expect(first.status()).toBe(200);
+  const html = await first.text();
+  expect(html).toContain('data-testid="insight-table"');
+  const second = await request.get(path, { headers: asPage });
+  expect(second.headers()['x-cellar-page-cache']).toBe('shared');
+  expect(await second.text()).toBe(html);
+
+  // An unknown token passes the web server's optimistic check but not the sync server's: the normal
+  // render says 401, and nothing of the kept page leaks.
+  const stranger = await playwright.request.newContext({ extraHTTPHeaders: { authorization: 'Bearer not-a-real-token' }, storageState: { cookies: [], origins: [] } });
+  const refusedResponse = await stranger.get(path, { headers: asPage });
+  expect(refusedResponse.headers()['x-cellar-page-cache']).toBeUndefined();
+  const refused = await refusedResponse.text();
+  expect(refused).toContain('data-testid="insight-error"');
+  expect(refused).not.toContain('data-testid="insight-table"');
+  await stranger.dispose();
+  // A real token limited to one sheet may not read workspace-wide insights: 403, not the kept page.
+  const { sheets } = await (await request.get(`${baseUrl()}/api/sheets`)).json();
+  const created = await request.post(`${baseUrl()}/api/tokens`, { data: { name: 'one sheet only', role: 'viewer', sheets: [sheets[0].id] } });
+  expect(created.status()).toBe(201);
+  const limited = await playwright.request.newContext({ extraHTTPHeaders: { authorization: `Bearer ${(await created.json()).token}` }, storageState: { cookies: [], origins: [] } });
+  const limitedResponse = await limited.get(path, { headers: asPage });
+  expect(limitedResponse.headers()['x-cellar-page-cache']).toBeUndefined();
+  const limitedHtml = await limitedResponse.text();
+  expect(limitedHtml).toMatch(/data-testid="insight-error"[^>]*data-status="403"/);
+  expect(limitedHtml).not.toContain('data-testid="insight-table"');
+  await limited.dispose();
+
+  // An edit to its inputs: the next load is a new render with the new figure.
+  const sale = await seededSales(request);
+  const before = Number(kpiOf(html));
+  await request.post(`${baseUrl()}/api/sheets/${sale.salesId}/cells`, { data: { updates: [{ row: sale.saleRow, col: sale.qtyCol, adjust: 5 }] } });
+  await expect.poll(async () => Number(kpiOf(await (await request.get(path, { headers: asPage })).text())), { timeout: 3000, intervals: [50] }).toBe(before + 5);
+  await request.post(`${baseUrl()}/api/sheets/${sale.salesId}/cells`, { data: { updates: [{ row: sale.saleRow, col: sale.qtyCol, adjust: -5 }] } });
+  await expect.poll(async () => Number(kpiOf(await (await request.get(path, { headers: asPage })).text())), { timeout: 3000, intervals: [50] }).toBe(before);
 });

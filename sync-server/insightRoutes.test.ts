@@ -133,6 +133,28 @@ describe('insight routes on the sync server', () => {
     }
   });
 
+  test("a page's data version: checked as the view is, computing nothing, and moved on by an edit", async () => {
+    const version = async (path: string) => {
+      const answer = await get(server, path);
+      return { status: answer.status, version: answer.status === 200 ? (JSON.parse(answer.text).version as string) : null };
+    };
+    const first = await version('/insights/category-rollup/version?from=2024-01-01');
+    assert.equal(first.status, 200);
+    const answer = await get(server, '/insights/category-rollup?from=2024-01-01&limit=5');
+    assert.equal(answer.headers.get('x-cellar-data-version'), first.version, 'the version answers are computed at');
+    assert.equal((await version('/insights/category-rollup/version?from=2024-13-45')).status, 400);
+    assert.equal((await version('/insights/category-rollup/version?format=csv')).status, 400);
+    assert.equal((await version('/insights/nope/version')).status, 404);
+    const unauthenticated = await fetch(`${server.httpUrl}/internal/insights/category-rollup/version`, { headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': 'Bearer nope' } });
+    assert.equal(unauthenticated.status, 401);
+
+    const sheet = (await server.api(`/sheets/${salesId}`)).body;
+    const qty = sheet.columns.find((c: { name: string }) => c.name === 'qty').id;
+    assert.equal((await server.api(`/sheets/${salesId}/cells`, { body: { updates: [{ row: qtyRow, col: qty, adjust: 1 }] } })).status, 200);
+    await waitFor(async () => (await version('/insights/category-rollup/version?from=2024-01-01')).version !== first.version, { what: 'a new data version after the edit' });
+    assert.equal((await server.api(`/sheets/${salesId}/cells`, { body: { updates: [{ row: qtyRow, col: qty, adjust: -1 }] } })).status, 200);
+  });
+
   test('a full analytical lane answers 503 with retry-after; sheet reads keep answering', async () => {
     // CELLAR_INSIGHT_QUEUE=0: a request that finds every insight connection busy is refused at once.
     const distinct = Array.from({ length: 30 }, (_, i) => get(server, `/insights/low-stock?threshold=${i + 1000}`));

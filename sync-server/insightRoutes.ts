@@ -101,6 +101,19 @@ export function insightRoutes(server: Omit<SyncServer, 'close' | 'url'>, options
       },
     },
     {
+      // The data version a page's view would be computed at, checked exactly as the view is (the caller's
+      // access, the insight, its parameters) but computing nothing: the web server keys its rendered pages
+      // by it (lib/node/insightPageCache.ts).
+      method: 'GET',
+      pattern: /^\/internal\/insights\/([^/]+)\/version$/,
+      handle: async ({ params, query }) => {
+        const prepared = prepare(params[0], query);
+        if (prepared.paging.format !== 'json') throw badRequest('a view is JSON', 'invalid_params');
+        const v = version();
+        return { version: `${boot}.${v}` };
+      },
+    },
+    {
       method: 'GET',
       pattern: /^\/internal\/insight-meta$/,
       handle: async () => {

@@ -5,7 +5,7 @@ import type { InsightResult, InsightSummary } from '../insightViews';
 import { syncServerJson } from './syncServerClient';
 
 /** Rows of the table on an insight page (the API's default is 1,000; a page shows fewer). */
-export const PAGE_ROWS = 100;
+export const PAGE_ROWS = 50;
 
 export interface InsightMeta {
   categories: string[];

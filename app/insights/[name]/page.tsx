@@ -43,7 +43,8 @@ export default async function InsightPage({ params, searchParams }: Props) {
   const changedAt = load.ok && load.result.meta.changedAt ? new Date(load.result.meta.changedAt) : null;
 
   return (
-    <section className="insights">
+    // data-version: the data version shown (only on a page with an answer; lib/node/insightPageCache.ts keys by it).
+    <section className="insights" data-version={load.ok ? load.result.version : undefined}>
       <nav className="insight-tabs" aria-label="Insights">
         <Link href="/insights">All insights</Link>
         {INSIGHTS.map((other) => (
