@@ -94,35 +94,70 @@ export async function runWorkload(wsUrl: string | string[], sheetId: string, opt
 }
 
 
-export async function benchRelayLatency(options = { rounds: 3, seconds: 8, clients: 8, ratePerClient: 50 }): Promise<RelayRound[]> {
+export interface RelayLatencyOptions {
+  rounds: number;
+  seconds: number;
+  clients: number;
+  ratePerClient: number;
+  /** Extra environment of Cellar's server (an ablation, e.g. CELLAR_MATERIALIZER_WORKER=0). */
+  cellarEnv?: Record<string, string>;
+}
+
+/** Each round runs both servers on the same workload; which goes first alternates from round to round. */
+export async function benchRelayLatency(options: RelayLatencyOptions = { rounds: 5, seconds: 8, clients: 8, ratePerClient: 50 }): Promise<RelayRound[]> {
   const rounds: RelayRound[] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    // Bare relay.
+  const bareRound = async (round: number): Promise<RelayRound> => {
     const port = await freePort();
     const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareRelayServer.ts', String(port)], { stdio: 'ignore' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, { timeoutMs: 20_000, what: 'bare relay' });
-    const bareResult = await runWorkload(`ws://127.0.0.1:${port}`, `bench-${round}`, { ...options, initialize: true });
-    bare.kill('SIGTERM');
-    rounds.push({ server: 'bare', samples: bareResult.latencies.length, p50: median(bareResult.latencies), p99: percentile(bareResult.latencies, 99) });
-
-    // Cellar, persistence on.
-    const cellar = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn' } });
-    const created = await cellar.api('/sheets', { body: { title: 'bench', template: 'products' } });
-    const result = await runWorkload(cellar.wsUrl, created.body.id, { ...options, initialize: false });
-    await cellar.stop('SIGTERM');
-    rounds.push({
-      server: 'cellar',
-      samples: result.latencies.length,
-      p50: median(result.latencies),
-      p99: percentile(result.latencies, 99),
-      durableP50: median(result.durable),
-      durableP99: percentile(result.durable, 99),
-    });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, { timeoutMs: 20_000, what: 'bare relay' });
+      const result = await runWorkload(`ws://127.0.0.1:${port}`, `bench-${round}`, { ...options, initialize: true });
+      return { server: 'bare', samples: result.latencies.length, p50: median(result.latencies), p99: percentile(result.latencies, 99) };
+    } finally {
+      bare.kill('SIGTERM');
+    }
+  };
+  const cellarRound = async (): Promise<RelayRound> => {
+    // Persistence on: update log, materializer, arbiter.
+    const cellar = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn', ...options.cellarEnv } });
+    try {
+      const created = await cellar.api('/sheets', { body: { title: 'bench', template: 'products' } });
+      const result = await runWorkload(cellar.wsUrl, created.body.id, { ...options, initialize: false });
+      return {
+        server: 'cellar',
+        samples: result.latencies.length,
+        p50: median(result.latencies),
+        p99: percentile(result.latencies, 99),
+        durableP50: median(result.durable),
+        durableP99: percentile(result.durable, 99),
+      };
+    } finally {
+      await cellar.stop('SIGTERM');
+    }
+  };
+  for (let round = 0; round < options.rounds; round++) {
+    if (round % 2 === 0) rounds.push(await bareRound(round), await cellarRound());
+    else rounds.push(await cellarRound(), await bareRound(round));
   }
   return rounds;
 }
 
+/** Each round's pair and p99 ratio (Cellar / reference), and the median ratio: "every run" needs every round. */
+export function relayRatios(rounds: RelayRound[]): { perRound: Array<{ round: number; bare: RelayRound; cellar: RelayRound; ratio: number }>; median: number; worst: number } {
+  const perRound = [];
+  for (let i = 0; i + 1 < rounds.length; i += 2) {
+    const pair = [rounds[i], rounds[i + 1]];
+    const bare = pair.find((r) => r.server === 'bare')!;
+    const cellar = pair.find((r) => r.server === 'cellar')!;
+    perRound.push({ round: i / 2 + 1, bare, cellar, ratio: cellar.p99 / bare.p99 });
+  }
+  const ratios = perRound.map((r) => r.ratio);
+  return { perRound, median: median(ratios), worst: Math.max(...ratios) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rounds = await benchRelayLatency();
-  console.log(JSON.stringify(rounds, null, 2));
+  const rounds = await benchRelayLatency({ rounds: Number(process.env.ROUNDS) || 5, seconds: 8, clients: 8, ratePerClient: 50, cellarEnv: process.env.CELLAR_ENV ? JSON.parse(process.env.CELLAR_ENV) : undefined });
+  const { perRound, median: ratio, worst } = relayRatios(rounds);
+  for (const r of perRound) console.log(`round ${r.round}: Cellar p99 ${r.cellar.p99.toFixed(2)} ms (p50 ${r.cellar.p50.toFixed(2)}) vs reference ${r.bare.p99.toFixed(2)} ms (p50 ${r.bare.p50.toFixed(2)}) → ${r.ratio.toFixed(2)} ×`);
+  console.log(`median ratio ${ratio.toFixed(2)} ×, worst ${worst.toFixed(2)} ×`);
 }

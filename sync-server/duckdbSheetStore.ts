@@ -4,6 +4,7 @@ import type * as Y from 'yjs';
 import { physicalColumn, sheetTable } from '../lib/relationalViews';
 import type { Database } from './database';
 import { Materializer, type MaterializedChange } from './materializer';
+import { ReplicaBatchSource } from './replicaBatchSource';
 import type { CellHistory, MaterializedSheet, SheetStore, SheetSummary } from './sheetStore';
 
 export class DuckDBSheetStore implements SheetStore {
@@ -12,10 +13,12 @@ export class DuckDBSheetStore implements SheetStore {
 
   constructor(
     private readonly db: Database,
-    options: { intervalMs?: number } = {},
+    options: { intervalMs?: number; worker?: boolean } = {},
   ) {
     this.materializer = new Materializer(db.materializer, {
       intervalMs: options.intervalMs,
+      // Reading documents into batches in a worker with replicas keeps it off the relaying thread.
+      source: options.worker ? new ReplicaBatchSource() : undefined,
       onMaterialized: (change) => {
         for (const listener of this.listeners) listener(change);
       },
@@ -60,6 +63,11 @@ export class DuckDBSheetStore implements SheetStore {
 
   stop(): void {
     this.materializer.stop();
+  }
+
+  /** Stops the materializer's worker (after the last flush). */
+  close(): Promise<void> {
+    return this.materializer.close();
   }
 
   list(): Promise<{ sheets: SheetSummary[] }> {

@@ -40,6 +40,12 @@ export class MaterializationHealth {
     return !entry || entry.nextAttemptAt <= this.now();
   }
 
+  /** The sheets waiting out their backoff now. */
+  waiting(): Set<string> {
+    const now = this.now();
+    return new Set([...this.failing].filter(([, f]) => f.nextAttemptAt > now).map(([id]) => id));
+  }
+
   isFailing(sheetId: string): boolean {
     return this.failing.has(sheetId);
   }

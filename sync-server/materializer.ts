@@ -1,12 +1,12 @@
-// Writes the merged document state into relational DuckDB tables in batches: dirty rows are appended to
+// Writes the merged document state into relational DuckDB tables in batches (read from the document by
+// materializationTracker.ts, here or in the materializer worker): dirty rows are inserted into
 // a TEMP staging table and upserted with one INSERT … ON CONFLICT per sheet; changed cells are appended
 // to the history; schema changes rebuild the sheet's table and the views. Rows removed outright from the
 // document are deleted from the table. Document content is never trusted: every value is coerced to its
 // column's type, every identifier is quoted or mapped (relationalViews.ts), and one sheet's failure is
 // retried with backoff (materializationHealth.ts) without holding up the others, a shutdown or an unload.
-import { LIST, VARCHAR, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import * as Y from 'yjs';
-import { cellKey, indexAdjustments, resolveCell, type AdjustmentIndex } from '../lib/cellResolution';
+import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type * as Y from 'yjs';
 import {
   createSheetTableSql,
   createStagingTableSql,
@@ -15,14 +15,12 @@ import {
   sheetViewSql,
   upsertFromStagingSql,
   workspaceViewSql,
-  type StoredColumn,
   type StoredSheet,
 } from '../lib/relationalViews';
-import type { Adjustment, Cell, CellValue, ColumnType, ConflictRecord, TemplateName } from '../lib/schema';
-import { adjustmentsArray, columnsMap, conflictsArray, metaMap, readMeta, rowsMap } from '../lib/sheetDoc';
-import { CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
+import type { ColumnType, TemplateName } from '../lib/schema';
 import { logger } from './logger';
 import { MaterializationHealth } from './materializationHealth';
+import { MaterializationTracker, textOf, type SheetBatch } from './materializationTracker';
 
 export interface MaterializedChange {
   sheetId: string;
@@ -31,40 +29,51 @@ export interface MaterializedChange {
   at: number;
 }
 
-interface TrackedSheet {
-  sheetId: string;
-  doc: Y.Doc;
-  dirtyRows: Set<string>;
-  changedCells: Map<string, ChangedCell>;
-  newConflicts: Array<{ record: ConflictRecord; identity: string | null }>;
-  /** The authenticated identity behind each cell's latest change (the arbiter re-asserts keep it). */
-  cellWriters: Map<string, string | null>;
-  schemaDirty: boolean;
-  metaDirty: boolean;
-  adjustmentIndex: AdjustmentIndex | null;
-  /** Log sequence the document had reached when it was last read for writing. */
-  seqSource: () => number;
-  detach: () => void;
+/** Where the materializer's batches come from: the document read beside the room, or a worker's replica. */
+export interface BatchSource {
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter?: () => string | null): void;
+  detach(sheetId: string): void;
+  /** The pending changes of every tracked sheet with some, except those in `skip`. */
+  take(skip: ReadonlySet<string>): SheetBatch[] | Promise<SheetBatch[]>;
+  /** A batch that failed to write: its sheet is rebuilt whole next time. */
+  giveBack(batch: SheetBatch): void;
+  close?(): Promise<void>;
 }
 
-interface ChangedCell {
-  row: string;
-  col: string;
-  identity: string | null;
+/** Batches read from the room's own document, on this thread (unit tests, CELLAR_MATERIALIZER_WORKER=0). */
+export class LocalBatchSource implements BatchSource {
+  private readonly tracker: MaterializationTracker;
+  constructor(rowsPerChunk?: number) {
+    this.tracker = new MaterializationTracker(rowsPerChunk);
+  }
+  track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter?: () => string | null): void {
+    this.tracker.track(sheetId, doc, seqSource, rebuild, currentWriter);
+  }
+  detach(sheetId: string): void {
+    this.tracker.detach(sheetId);
+  }
+  take(skip: ReadonlySet<string>): SheetBatch[] {
+    return this.tracker
+      .dirtySheets()
+      .filter((id) => !skip.has(id))
+      .map((id) => this.tracker.take(id))
+      .filter((batch): batch is SheetBatch => batch !== null);
+  }
+  giveBack(batch: SheetBatch): void {
+    this.tracker.giveBack(batch);
+  }
 }
 
 export interface MaterializerOptions {
   intervalMs?: number;
   onMaterialized?: (change: MaterializedChange) => void;
-  /** Rows appended between two yields of the event loop, so a big flush never stalls relaying. */
+  /** Rows per INSERT of a flush (history: ten times as many), so a big flush is many short statements. */
   rowsPerSlice?: number;
+  /** Where batches are read (default: from the room's document on this thread). */
+  source?: BatchSource;
 }
 
-/** Lets other work run between slices of a long write. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export class Materializer {
-  private readonly sheets = new Map<string, TrackedSheet>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   stats = { rows: 0, cells: 0, flushes: 0, ms: 0 };
@@ -77,11 +86,14 @@ export class Materializer {
    * bumped right after the commit, before the change is announced (the insight cache's key).
    */
   dataVersion = 0;
+  readonly source: BatchSource;
 
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly options: MaterializerOptions = {},
-  ) {}
+  ) {
+    this.source = options.source ?? new LocalBatchSource(options.rowsPerSlice);
+  }
 
   start(): void {
     this.timer ??= setInterval(() => void this.flush().catch((err) => logger.error({ err }, 'materialize failed')), this.options.intervalMs ?? 250);
@@ -92,85 +104,16 @@ export class Materializer {
     this.timer = null;
   }
 
+  /** Stops the batch source (the worker) after a last flush. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.source.close?.();
+  }
+
   /** Starts tracking a loaded document. `rebuild` rewrites the sheet's table from the document. */
   track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter: () => string | null = () => null): void {
-    const tracked: TrackedSheet = {
-      sheetId,
-      doc,
-      dirtyRows: new Set(),
-      changedCells: new Map(),
-      newConflicts: [],
-      cellWriters: new Map(),
-      // A sheet that failed to materialize is rebuilt whole when it is tracked again.
-      schemaDirty: rebuild || this.health.isFailing(sheetId),
-      metaDirty: rebuild || this.health.isFailing(sheetId),
-      adjustmentIndex: null,
-      seqSource,
-      detach: () => undefined,
-    };
-    // Attribution: the identity whose update is being applied; a re-assert by the cell arbiter restores
-    // an earlier value, so that cell keeps the identity recorded for it.
-    const changed = (row: string, col: string, origin: unknown) => {
-      const key = cellKey(row, col);
-      const identity = origin === CELL_ARBITER_ORIGIN && tracked.cellWriters.has(key) ? tracked.cellWriters.get(key)! : currentWriter();
-      tracked.cellWriters.set(key, identity);
-      tracked.changedCells.set(key, { row, col, identity });
-    };
-    const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => {
-      for (const event of events) {
-        if (event.target === rowsMap(doc)) {
-          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
-            tracked.dirtyRows.add(key);
-            // A new row arrives with its cells: they start its cells' history.
-            const row = rowsMap(doc).get(key);
-            const cells = row instanceof Y.Map ? row.get('cells') : undefined;
-            if (event.changes.keys.get(key)?.action === 'add' && cells instanceof Y.Map) {
-              for (const col of cells.keys()) changed(key, col, transaction.origin);
-            }
-          }
-          continue;
-        }
-        const path = event.path; // computed on each access: read once
-        const rowId = String(path[0]);
-        tracked.dirtyRows.add(rowId);
-        if (path.length === 2 && path[1] === 'cells') {
-          for (const col of (event as Y.YMapEvent<unknown>).keysChanged) changed(rowId, col, transaction.origin);
-        }
-      }
-    };
-    const onColumns = () => {
-      tracked.schemaDirty = true;
-    };
-    const onAdjustments = (event: Y.YArrayEvent<Adjustment>) => {
-      tracked.adjustmentIndex = null;
-      for (const item of event.changes.added) {
-        for (const adjustment of item.content.getContent() as Adjustment[]) {
-          if (!adjustment || typeof adjustment.row !== 'string' || typeof adjustment.col !== 'string') continue;
-          tracked.dirtyRows.add(adjustment.row);
-          changed(adjustment.row, adjustment.col, event.transaction.origin);
-        }
-      }
-    };
-    const onConflicts = (event: Y.YArrayEvent<ConflictRecord>) => {
-      const identity = currentWriter();
-      for (const item of event.changes.added) for (const record of item.content.getContent() as ConflictRecord[]) tracked.newConflicts.push({ record, identity });
-    };
-    const onMeta = () => {
-      tracked.metaDirty = true;
-    };
-    rowsMap(doc).observeDeep(onRows);
-    columnsMap(doc).observeDeep(onColumns);
-    adjustmentsArray(doc).observe(onAdjustments);
-    conflictsArray(doc).observe(onConflicts);
-    metaMap(doc).observe(onMeta);
-    tracked.detach = () => {
-      rowsMap(doc).unobserveDeep(onRows);
-      columnsMap(doc).unobserveDeep(onColumns);
-      adjustmentsArray(doc).unobserve(onAdjustments);
-      conflictsArray(doc).unobserve(onConflicts);
-      metaMap(doc).unobserve(onMeta);
-    };
-    this.sheets.set(sheetId, tracked);
+    // A sheet that failed to materialize is rebuilt whole when it is tracked again.
+    this.source.track(sheetId, doc, seqSource, rebuild || this.health.isFailing(sheetId), currentWriter);
   }
 
   /** Writes what is pending for the sheet, then stops tracking it. */
@@ -181,13 +124,7 @@ export class Materializer {
 
   /** Stops tracking a sheet at once (after a flush: anything still pending is dropped). */
   detach(sheetId: string): void {
-    this.sheets.get(sheetId)?.detach();
-    this.sheets.delete(sheetId);
-  }
-
-  isDirty(sheetId: string): boolean {
-    const t = this.sheets.get(sheetId);
-    return !!t && (t.dirtyRows.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
+    this.source.detach(sheetId);
   }
 
   /**
@@ -197,27 +134,27 @@ export class Materializer {
    */
   async flush(options: { force?: boolean } = {}): Promise<void> {
     while (this.running) await this.running;
-    const dirty = [...this.sheets.values()].filter((t) => this.isDirty(t.sheetId) && (options.force || this.health.mayAttempt(t.sheetId)));
-    if (dirty.length === 0 && !this.viewsStale) return;
     this.running = (async () => {
-      for (const tracked of dirty) {
+      const batches = await this.source.take(options.force ? new Set() : this.health.waiting());
+      for (const batch of batches) {
         const started = performance.now();
         let result: { rows: number; schemaChanged: boolean };
         try {
-          result = await this.writeSheet(tracked);
+          result = await this.writeSheet(batch);
         } catch (err) {
-          const retryMs = this.health.failed(tracked.sheetId, err);
-          logger.error({ err, sheetId: tracked.sheetId, retryMs }, 'materializing the sheet failed; retrying later, other sheets go on');
+          this.source.giveBack(batch);
+          const retryMs = this.health.failed(batch.sheetId, err);
+          logger.error({ err, sheetId: batch.sheetId, retryMs }, 'materializing the sheet failed; retrying later, other sheets go on');
           continue;
         }
-        if (this.health.succeeded(tracked.sheetId)) logger.info({ sheetId: tracked.sheetId }, 'materializing the sheet works again');
+        if (this.health.succeeded(batch.sheetId)) logger.info({ sheetId: batch.sheetId }, 'materializing the sheet works again');
         this.viewsStale ||= result.schemaChanged;
         this.stats.ms += performance.now() - started;
         this.stats.flushes += 1;
         try {
-          this.options.onMaterialized?.({ sheetId: tracked.sheetId, template: readMeta(tracked.doc).template, rows: result.rows, at: Date.now() });
+          this.options.onMaterialized?.({ sheetId: batch.sheetId, template: batch.meta.template as TemplateName, rows: result.rows, at: Date.now() });
         } catch (err) {
-          logger.warn({ err, sheetId: tracked.sheetId }, 'a change listener failed');
+          logger.warn({ err, sheetId: batch.sheetId }, 'a change listener failed');
         }
       }
       if (this.viewsStale) {
@@ -243,121 +180,62 @@ export class Materializer {
     return { sheets: this.health.report(), views: this.viewsError };
   }
 
-  private async writeSheet(tracked: TrackedSheet): Promise<{ rows: number; schemaChanged: boolean }> {
-    const { doc, sheetId } = tracked;
-    // Everything below is read synchronously from the document, so the write is one consistent state.
-    const schemaChanged = tracked.schemaDirty;
-    const columns = storedColumns(doc);
-    const rowIds = schemaChanged ? [...rowsMap(doc).keys()] : [...tracked.dirtyRows];
-    const changedCells = [...tracked.changedCells.values()];
-    const conflicts = tracked.newConflicts;
-    const meta = readMeta(doc);
-    const seq = tracked.seqSource();
-    tracked.dirtyRows = new Set();
-    tracked.changedCells = new Map();
-    tracked.newConflicts = [];
-    tracked.schemaDirty = false;
-    tracked.metaDirty = false;
-    tracked.adjustmentIndex ??= indexAdjustments(adjustmentsArray(doc).toArray().filter(isAdjustment));
-    const index = tracked.adjustmentIndex;
-    let liveRows = 0;
-    rowsMap(doc).forEach((row) => {
-      if (row.get('deleted') !== true) liveRows++;
-    });
+  /**
+   * Writes one batch in one transaction. Rows, history and conflicts go in as JSON chunks that DuckDB
+   * parses on its own threads (no appender: its calls and its close run on this thread).
+   */
+  private async writeSheet(batch: SheetBatch): Promise<{ rows: number; schemaChanged: boolean }> {
+    const { sheetId, columns, schemaChanged, meta } = batch;
     const now = Date.now();
     const staging = `stage_${sheetId}`;
     const c = this.connection;
-    const perSlice = this.options.rowsPerSlice ?? 2000;
-    // Rows the document no longer has at all (removed outright, not soft-deleted) leave the table too.
-    const removedRows = schemaChanged ? [] : rowIds.filter((id) => !(rowsMap(doc).get(id) instanceof Y.Map));
-
     await c.run('BEGIN TRANSACTION');
     try {
-      if (removedRows.length > 0) {
-        await c.run(`DELETE FROM ${sheetTable(sheetId)} WHERE row_id IN (SELECT unnest($ids))`, { ids: listValue(removedRows) }, { ids: LIST(VARCHAR) });
+      if (batch.removedRows.length > 0) {
+        await c.run(`DELETE FROM ${sheetTable(sheetId)} WHERE row_id IN (SELECT unnest($ids))`, { ids: listValue(batch.removedRows) }, { ids: LIST(VARCHAR) });
       }
       if (schemaChanged) {
         await c.run(createSheetTableSql(sheetId, columns));
         await c.run('DELETE FROM sheet_columns WHERE sheet_id = $id', { id: sheetId });
-        const appender = await c.createAppender('sheet_columns');
-        for (const column of columns) {
-          appendText(appender, sheetId);
-          appendText(appender, column.id);
-          appendText(appender, column.name);
-          appendText(appender, column.type);
-          appendText(appender, column.order);
-          appender.appendBoolean(column.deleted);
-          appender.endRow();
-        }
-        appender.closeSync();
+        const json = JSON.stringify({ c0: columns.map((col) => col.id), c1: columns.map((col) => col.name), c2: columns.map((col) => col.type), c3: columns.map((col) => col.order), c4: columns.map((col) => col.deleted) });
+        await c.run(`INSERT INTO sheet_columns SELECT $sheet, ${fromJsonColumns(['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BOOLEAN'])}`, { sheet: sheetId, json });
         await c.run(sheetViewSql(sheetId, columns));
       }
-      if (rowIds.length > 0) {
+      if (batch.rowChunks.length > 0) {
         await c.run(createStagingTableSql(staging, columns));
-        const appender = await c.createAppender(staging);
-        let sliced = 0;
-        for (const rowId of rowIds) {
-          const row = rowsMap(doc).get(rowId);
-          if (!(row instanceof Y.Map)) continue;
-          const cells = row.get('cells');
-          appendText(appender, rowId);
-          appendText(appender, textOf(row.get('order')));
-          appender.appendBoolean(row.get('deleted') === true);
-          for (const column of columns) {
-            const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
-            appendTyped(appender, column.type, resolveCell(cell, index.get(cellKey(rowId, column.id))));
-          }
-          appender.endRow();
-          if (++sliced % perSlice === 0) {
-            appender.flushSync();
-            await yieldToLoop();
-          }
-        }
-        appender.closeSync();
+        const types = ['VARCHAR', 'VARCHAR', 'BOOLEAN', ...columns.map((col) => (col.type === 'number' ? 'DOUBLE' : col.type === 'boolean' ? 'BOOLEAN' : 'VARCHAR'))];
+        const insert = `INSERT INTO ${ident(staging)} SELECT ${fromJsonColumns(types)}`;
+        for (const json of batch.rowChunks) await c.run(insert, { json });
         await c.run(upsertFromStagingSql(sheetId, staging, columns));
         await c.run(`DROP TABLE ${ident(staging)}`);
       }
-      if (changedCells.length > 0) {
-        const appender = await c.createAppender('cell_history');
-        let sliced = 0;
-        for (const { row, col, identity } of changedCells) {
-          if (++sliced % (perSlice * 10) === 0) {
-            appender.flushSync();
-            await yieldToLoop();
-          }
-          const rowMap = rowsMap(doc).get(row);
-          const cells = rowMap instanceof Y.Map ? rowMap.get('cells') : undefined;
-          const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
-          const adjustments = index.get(cellKey(row, col));
-          const latestAdjustment = adjustments?.at(-1);
-          const stamp = latestAdjustment && (!cell || latestAdjustment.t > cell.t) ? latestAdjustment : cell;
-          appendText(appender, sheetId);
-          appendText(appender, row);
-          appendText(appender, col);
-          appendText(appender, JSON.stringify(resolveCell(cell, adjustments)) ?? null);
-          if (stamp && Number.isFinite(stamp.t)) appender.appendDouble(stamp.t);
-          else appender.appendNull();
-          appendText(appender, stamp ? textOf(stamp.by) : null);
-          appender.appendBigInt(BigInt(now));
-          appendText(appender, identity);
-          appender.endRow();
-        }
-        appender.closeSync();
-        this.stats.cells += changedCells.length;
+      if (batch.historyChunks.length > 0) {
+        const insert = `INSERT INTO cell_history (sheet_id, recorded_at, row_id, col_id, value, t, author, identity_id)
+          SELECT $sheet, $now, ${fromJsonColumns(['VARCHAR', 'VARCHAR', 'VARCHAR', 'DOUBLE', 'VARCHAR', 'VARCHAR'])}`;
+        for (const json of batch.historyChunks) await c.run(insert, { sheet: sheetId, json, now });
+        this.stats.cells += batch.changedCells.length;
       }
-      if (conflicts.length > 0) {
-        const appender = await c.createAppender('conflict_log');
-        for (const { record: conflict, identity } of conflicts) {
-          appendText(appender, sheetId);
-          appendText(appender, textOf(conflict?.row));
-          appendText(appender, textOf(conflict?.col));
-          appendText(appender, JSON.stringify(conflict?.kept ?? null) ?? 'null');
-          appendText(appender, JSON.stringify(conflict?.lost ?? null) ?? 'null');
-          appender.appendBigInt(BigInt(now));
-          appendText(appender, identity);
-          appender.endRow();
-        }
-        appender.closeSync();
+      if (batch.conflicts.length > 0) {
+        const rows = batch.conflicts.map(({ record, identity }) => ({
+          row: textOf(record?.row),
+          col: textOf(record?.col),
+          kept: JSON.stringify(record?.kept ?? null) ?? 'null',
+          lost: JSON.stringify(record?.lost ?? null) ?? 'null',
+          identity,
+        }));
+        await c.run(
+          `INSERT INTO conflict_log (sheet_id, row_id, col_id, kept, lost, identity_id, recorded_at) SELECT $sheet, unnest($rows), unnest($cols), unnest($kept), unnest($lost), unnest($identities), $now`,
+          {
+            sheet: sheetId,
+            rows: listValue(rows.map((r) => r.row)),
+            cols: listValue(rows.map((r) => r.col)),
+            kept: listValue(rows.map((r) => r.kept)),
+            lost: listValue(rows.map((r) => r.lost)),
+            identities: listValue(rows.map((r) => r.identity)),
+            now,
+          },
+          { rows: LIST(VARCHAR), cols: LIST(VARCHAR), kept: LIST(VARCHAR), lost: LIST(VARCHAR), identities: LIST(VARCHAR) },
+        );
       }
       await c.run(
         `INSERT INTO sheets (id, title, template, created_at, updated_at, row_count, column_count, materialized_seq)
@@ -366,30 +244,23 @@ export class Materializer {
            row_count = excluded.row_count, column_count = excluded.column_count, materialized_seq = excluded.materialized_seq`,
         {
           id: sheetId,
-          title: textOf(meta.title),
-          template: textOf(meta.template),
+          title: meta.title,
+          template: meta.template,
           created: Number.isFinite(meta.createdAt) && meta.createdAt > 0 ? Math.floor(meta.createdAt) : now,
           now,
-          rows: liveRows,
+          rows: batch.liveRows,
           cols: columns.filter((col) => !col.deleted).length,
-          seq,
+          seq: batch.seq,
         },
       );
       await c.run('COMMIT');
       if (meta.template !== 'blank') this.dataVersion++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
-      // Put the work back so the next flush retries it, as a full rebuild from the document (which also
-      // heals a table left in a bad state).
-      tracked.schemaDirty = true;
-      tracked.metaDirty = true;
-      for (const id of rowIds) tracked.dirtyRows.add(id);
-      for (const cell of changedCells) tracked.changedCells.set(cellKey(cell.row, cell.col), cell);
-      tracked.newConflicts.unshift(...conflicts);
       throw error;
     }
-    this.stats.rows += rowIds.length;
-    return { rows: rowIds.length, schemaChanged };
+    this.stats.rows += batch.rowIds.length;
+    return { rows: batch.rowIds.length, schemaChanged };
   }
 
   /** Recreates the workspace views between flushes (a sheet went to or came back from the trash). */
@@ -422,52 +293,11 @@ export class Materializer {
   }
 }
 
-function storedColumns(doc: Y.Doc): Array<StoredColumn & { order: string }> {
-  const columns: Array<StoredColumn & { order: string }> = [];
-  columnsMap(doc).forEach((column, id) => {
-    if (!(column instanceof Y.Map)) return;
-    const type = column.get('type');
-    columns.push({
-      id,
-      name: textOf(column.get('name')),
-      type: type === 'number' || type === 'boolean' || type === 'date' ? type : 'text',
-      order: textOf(column.get('order')),
-      deleted: column.get('deleted') === true,
-    });
-  });
-  return columns.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : 1));
-}
-
-/** A cell as stored, or undefined when the value is not one (a hostile or stale write): its fields are checked, not trusted. */
-function asCell(value: unknown): Cell | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const { v, t, by } = value as Record<string, unknown>;
-  if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
-  const scalar = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-  return { v: scalar ? (v as CellValue) : null, t, by: textOf(by) };
-}
-
-/** Text of a value that should be a string; anything else (a hostile write) becomes '' (numbers and booleans their text). */
-function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return '';
-}
-
-function isAdjustment(value: unknown): value is Adjustment {
-  const a = value as Adjustment;
-  return !!a && typeof a.row === 'string' && typeof a.col === 'string' && typeof a.d === 'number' && Number.isFinite(a.d) && typeof a.t === 'number';
-}
-
-function appendText(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
-}
-
-/** Appends a value of the column's type; a value of another type (a hostile or stale write) is NULL. */
-function appendTyped(appender: DuckDBAppender, type: ColumnType, value: CellValue): void {
-  if (type === 'number' && typeof value === 'number' && Number.isFinite(value)) appender.appendDouble(value);
-  else if (type === 'boolean' && typeof value === 'boolean') appender.appendBoolean(value);
-  else if ((type === 'text' || type === 'date') && typeof value === 'string') appender.appendVarchar(value);
-  else appender.appendNull();
+/**
+ * The select list that unpacks a column-wise JSON chunk ({"c0": [...], "c1": [...], …}, bound as $json)
+ * into rows of the given types: the lists are unnested side by side.
+ */
+function fromJsonColumns(types: readonly string[]): string {
+  const shape = `{${types.map((type, i) => `"c${i}":["${type}"]`).join(',')}}`;
+  return `${types.map((_, i) => `unnest(j.c${i})`).join(', ')} FROM (SELECT from_json($json, '${shape}') AS j)`;
 }

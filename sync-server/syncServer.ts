@@ -42,6 +42,8 @@ export interface SyncServerOptions {
   maxMessageBytes?: number;
   idleUnloadMs?: number;
   materializeIntervalMs?: number;
+  /** Read documents for the materializer in a worker thread with replicas (default: CELLAR_MATERIALIZER_WORKER, on unless 0). */
+  materializerWorker?: boolean;
   /** Parts attached to every room (merge arbitration, cluster streams). */
   parts?: RoomPart[];
   routes?: (server: Omit<SyncServer, 'close' | 'url'>) => Route[];
@@ -85,7 +87,10 @@ async function startAccessControl(db: Database, rooms: RoomManager, options: Syn
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const db = await openDatabase(options.databaseFile);
-  const sheets = new DuckDBSheetStore(db, { intervalMs: options.materializeIntervalMs });
+  const sheets = new DuckDBSheetStore(db, {
+    intervalMs: options.materializeIntervalMs,
+    worker: options.materializerWorker ?? process.env.CELLAR_MATERIALIZER_WORKER !== '0',
+  });
   const log = new UpdateLog(db.log);
   // Trashed sheets are not known (sockets 4404, reads 404) until restored; expired trash goes for good.
   await purgeExpiredTrash(db);
@@ -135,6 +140,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         await new Promise<void>((resolve) => http.close(() => resolve()));
         sheets.stop();
         await rooms.closeAll();
+        await sheets.close();
         auth.store.close();
         await db.close();
         logger.info('sync server stopped; everything flushed');
