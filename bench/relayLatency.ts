@@ -22,7 +22,11 @@ export interface RelayRound {
 const now = () => performance.timeOrigin + performance.now();
 
 /** Client i connects to `wsUrl[i % n]` when given several (relays of a cluster). */
-export async function runWorkload(wsUrl: string | string[], sheetId: string, options: { clients: number; ratePerClient: number; seconds: number; initialize: boolean }) {
+export async function runWorkload(
+  wsUrl: string | string[],
+  sheetId: string,
+  options: { clients: number; ratePerClient: number; seconds: number; initialize: boolean; /** Called when the edits start and when they stop (profiling). */ mark?: () => void },
+) {
   const urls = Array.isArray(wsUrl) ? wsUrl : [wsUrl];
   const clients: StockClient[] = [];
   for (let i = 0; i < options.clients; i++) clients.push(connectStockClient(urls[i % urls.length], sheetId));
@@ -86,8 +90,10 @@ export async function runWorkload(wsUrl: string | string[], sheetId: string, opt
     }, (index * interval) / options.clients);
     timers.push(start);
   });
+  options.mark?.();
   await new Promise((resolve) => setTimeout(resolve, options.seconds * 1000));
   for (const timer of timers) clearInterval(timer);
+  options.mark?.();
   await new Promise((resolve) => setTimeout(resolve, 500));
   for (const client of clients) client.destroy();
   return { latencies, durable };

@@ -1,6 +1,6 @@
 // The materializer's batches from a worker thread (materializerWorker.ts) that keeps a replica of every
 // tracked document: the room's thread only forwards each update it applied (bytes, writer, whether the
-// cell arbiter made it), gathered once per turn of the event loop, and asks for the batches at a flush.
+// cell arbiter made it), gathered for a few milliseconds, and asks for the batches at a flush.
 // Observing, reading rows and encoding them as JSON happen in the worker; DuckDB stays with this thread.
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
@@ -9,6 +9,12 @@ import { logger } from './logger';
 import type { BatchSource } from './materializer';
 import type { SheetBatch } from './materializationTracker';
 import type { FromWorker, ToWorker } from './materializerWorker';
+
+/**
+ * Updates are gathered this long before they go to the worker: a message costs the sending thread far
+ * more than its bytes, and the replicas are only read at a flush (every 250 ms), which sends first.
+ */
+const REPLICA_SEND_MS = 25;
 
 interface Tracked {
   doc: Y.Doc;
@@ -85,7 +91,7 @@ export class ReplicaBatchSource implements BatchSource {
       this.pending.push({ sheetId, update, writer: currentWriter(), arbiter: origin === CELL_ARBITER_ORIGIN });
       if (this.scheduled) return;
       this.scheduled = true;
-      setImmediate(() => this.sendPending());
+      setTimeout(() => this.sendPending(), REPLICA_SEND_MS).unref();
     };
     doc.on('update', onUpdate);
     this.tracked.set(sheetId, { doc, seqSource, currentWriter, onUpdate });
