@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
-import { encodeSyncStep1 } from '../lib/protocol';
+import { encodeSyncStep1, encodeUpdate } from '../lib/protocol';
 import { readColumns, readRowOrder, setCell } from '../lib/sheetDoc';
 import { PERSISTER_GROUP, STREAMS_CHANNEL, STREAMS_SET, updatesKey } from '../sync-server/cluster/streamKeys';
 import { startRedis, type RedisProcess } from '../sync-server/testing/redisProcess';
@@ -25,6 +25,7 @@ export interface ClusterReport {
   persister: PersisterRound[];
   failoverMs: number[];
   relayMemory: { sockets: number; rooms: number; rssMb: number; idleRssMb: number };
+  relayThroughput: Array<Awaited<ReturnType<typeof relayThroughput>>>;
 }
 
 interface Cluster {
@@ -233,6 +234,66 @@ async function failover(rounds: number): Promise<number[]> {
   return times;
 }
 
+/**
+ * What one relay carries in edits: `sockets` raw y-websocket sockets on one sheet each send `perSocket`
+ * single-cell edits (made beforehand) as fast as the socket takes them; timed until the sheet's stream
+ * holds every one (each checked by the schema guard, applied, fanned out to the room's other sockets, and
+ * XADDed), with the relay's CPU time meanwhile. The bench process also receives the fan-out, on the same
+ * cores, so this is a lower bound.
+ */
+export async function relayThroughput(options = { sockets: 10, perSocket: 5000 }): Promise<{ edits: number; seconds: number; editsPerSecond: number; relayCpuSeconds: number; fanOut: number }> {
+  const cluster = await startCluster(1);
+  const redis = new Redis(cluster.redis.url);
+  const open: WebSocket[] = [];
+  try {
+    const relay = cluster.relays[0];
+    const created = await cluster.persister.api('/sheets', { body: { title: 'relay throughput', template: 'products' } });
+    const sheetId = created.body.id as string;
+    await cluster.persister.api(`/sheets/${sheetId}/rows`, { body: { rows: Array.from({ length: options.sockets * 10 }, () => ({})) } });
+    const response = await fetch(`${cluster.persister.httpUrl}/internal/sheets/${sheetId}/document`, { headers: { authorization: `Bearer ${cluster.persister.secret}` } });
+    const state = new Uint8Array(await response.arrayBuffer());
+    const messages: Uint8Array[][] = [];
+    for (let k = 0; k < options.sockets; k++) {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, state);
+      const list: Uint8Array[] = [];
+      doc.on('update', (update: Uint8Array) => list.push(encodeUpdate(update)));
+      const rows = readRowOrder(doc).map((r) => r.id).filter((_, i) => i % options.sockets === k);
+      const columns = readColumns(doc).filter((c) => c.type === 'number').map((c) => c.id);
+      const editor = { clock: new HybridLogicalClock(), userId: `relay-bench-${k}` };
+      for (let i = 0; i < options.perSocket; i++) setCell(doc, rows[i % rows.length], columns[i % columns.length], i, editor);
+      messages.push(list);
+    }
+    let received = 0;
+    for (let k = 0; k < options.sockets; k++) {
+      const socket = new WebSocket(`${relay.wsUrl}/${sheetId}?token=${TEST_ADMIN_TOKEN}`);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      socket.on('message', () => received++);
+      socket.send(encodeSyncStep1(new Y.Doc()));
+      open.push(socket);
+    }
+    await sleep(500);
+    const key = updatesKey(sheetId);
+    const before = await redis.xlen(key);
+    const edits = options.sockets * options.perSocket;
+    const cpuBefore = cpuSeconds(relay.child.pid!);
+    const started = performance.now();
+    open.forEach((socket, k) => {
+      for (const message of messages[k]) socket.send(message);
+    });
+    await waitFor(async () => (await redis.xlen(key)) - before >= edits, { timeoutMs: 120_000, intervalMs: 10, what: 'every edit in the stream' });
+    const seconds = (performance.now() - started) / 1000;
+    return { edits, seconds, editsPerSecond: edits / seconds, relayCpuSeconds: cpuSeconds(relay.child.pid!) - cpuBefore, fanOut: options.sockets - 1 };
+  } finally {
+    for (const socket of open) socket.terminate();
+    redis.disconnect();
+    await cluster.stop();
+  }
+}
+
 async function relayMemory(sockets: number, rooms: number): Promise<ClusterReport['relayMemory']> {
   const cluster = await startCluster(1);
   const open: WebSocket[] = [];
@@ -266,7 +327,8 @@ export async function benchCluster(options = { rounds: 3, seconds: 8, edits: 200
   const persister = await persisterRounds(options.persisterRounds, options.edits);
   const failoverMs = await failover(options.failovers);
   const memory = await relayMemory(options.sockets, options.rooms);
-  return { latency, persister, failoverMs, relayMemory: memory };
+  const relayRates = [await relayThroughput({ sockets: 2, perSocket: 20_000 }), await relayThroughput({ sockets: 10, perSocket: 5000 })];
+  return { latency, persister, failoverMs, relayMemory: memory, relayThroughput: relayRates };
 }
 
 export function renderClusterMarkdown(r: ClusterReport): string {
@@ -311,6 +373,7 @@ ${persisterRows}
 | persister sustained, stream → DuckDB holds every last value (median of rounds) | **${Math.round(persisterRate).toLocaleString('en')} / s** (embedded path in the same run: ${Math.round(embeddedRate).toLocaleString('en')} / s, ${fmt(persisterRate / embeddedRate, 2)} ×) | ≥ 50,000 / s |
 | relay killed outright → its client synced on the other relay | **${r.failoverMs.map((v) => fmt(v, 0)).join(', ')} ms** | ≤ 2 s |
 | relay memory (RSS), ${r.relayMemory.sockets.toLocaleString('en')} sockets on ${r.relayMemory.rooms} rooms | ${fmt(r.relayMemory.rssMb, 0)} MB (${fmt(r.relayMemory.idleRssMb, 0)} MB idle) | — |
+${r.relayThroughput.map((t) => `| one relay, edits from ${t.fanOut + 1} sockets on one sheet (each fanned out to ${t.fanOut}) → all in the stream | ${Math.round(t.editsPerSecond).toLocaleString('en')} / s (${t.edits.toLocaleString('en')} in ${fmt(t.seconds, 2)} s; relay CPU ${fmt(t.relayCpuSeconds, 2)} s: ${Math.round(t.edits / t.relayCpuSeconds).toLocaleString('en')} edits per CPU-second) | — |`).join('\n')}
 `;
 }
 
@@ -318,7 +381,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const only = process.argv[2];
   // `npx tsx bench/cluster.ts persister [rounds] [edits] [cluster-only]`; PERSISTER_PROFILE=<dir> writes the
   // persister's CPU profile there, PERSISTER_NODE_ARGS adds node flags to it.
-  if (only === 'persister') console.log(JSON.stringify(await persisterRounds(Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 200_000), { clusterOnly: process.argv[5] === 'cluster-only' }), null, 2));
+  if (only === 'relay') console.log(JSON.stringify(await relayThroughput({ sockets: Number(process.argv[3] ?? 10), perSocket: Number(process.argv[4] ?? 5000) }), null, 2));
+  else if (only === 'persister') console.log(JSON.stringify(await persisterRounds(Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 200_000), { clusterOnly: process.argv[5] === 'cluster-only' }), null, 2));
   else console.log(JSON.stringify(await benchCluster(), null, 2));
   process.exit(0);
 }

@@ -33,19 +33,18 @@ export function entryFields(fields: Buffer[]): Map<string, Buffer> {
   return map;
 }
 
-const FIELD_U = Buffer.from('u');
-const FIELD_R = Buffer.from('r');
-
 /**
  * The update of a raw stream entry (XREAD with buffers), or null when it has none or was added by
- * `skipFrom`: read without building a map or strings per entry (the persister reads tens of thousands a second).
+ * `skipFrom`: read without building a map or strings per entry (the persister reads tens of thousands a
+ * second; field names are one byte, compared as bytes).
  */
 export function entryUpdate(fields: Buffer[], skipFrom: string): Uint8Array | null {
   let update: Buffer | null = null;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i];
-    if (name.equals(FIELD_U)) update = fields[i + 1];
-    else if (name.equals(FIELD_R) && fields[i + 1].length === Buffer.byteLength(skipFrom) && fields[i + 1].toString() === skipFrom) return null;
+    if (name.length !== 1) continue;
+    if (name[0] === 0x75 /* u */) update = fields[i + 1];
+    else if (name[0] === 0x72 /* r */ && fields[i + 1].toString() === skipFrom) return null;
   }
   return update ? new Uint8Array(update.buffer, update.byteOffset, update.byteLength) : null;
 }
