@@ -12,11 +12,18 @@ import { insertColumn, insertRows, readColumns } from '../lib/sheetDoc';
 import { serverParts } from '../sync-server/extensions';
 import { startSyncServer } from '../sync-server/syncServer';
 import { connectStockClient } from '../sync-server/testing/stockClient';
+import { FULL_SYNC_KEEP_MS } from '../sync-server/room';
 import { TEST_ADMIN_TOKEN, waitFor } from '../sync-server/testing/syncServerProcess';
 
 export interface RoomMemoryReport {
   cells: number;
+  /** The loaded room once no fresh client is syncing (its first-sync cache dropped). */
   roomMb: number;
+  /** The same room right after a fresh client's first sync, with the cached first-sync reply. */
+  roomWithCacheMb: number;
+  /** A bare Y.Doc holding the same sheet (applied from the same update), measured in the same run. */
+  bareDocMb: number;
+  ratio: number;
   loadMs: number;
   unloadedAfterMs: number;
 }
@@ -60,30 +67,49 @@ export async function benchRoomMemory(): Promise<RoomMemoryReport> {
     writer.destroy();
     await waitFor(() => server.rooms.loadedRooms.size === 0, { timeoutMs: 30_000, what: 'the room to unload' });
 
+    /** Opens the room from a bare socket that asks for everything; resolves with the first-sync reply's update. */
+    const openBare = () => {
+      const socket = new WebSocket(`${wsUrl}/${id}?token=${TEST_ADMIN_TOKEN}`);
+      const reply = new Promise<Uint8Array>((resolve, reject) => {
+        socket.on('open', () => socket.send(encodeSyncStep1(new Y.Doc())));
+        socket.on('message', (data: Buffer) => {
+          const message = decodeMessage(new Uint8Array(data));
+          if (message.type === 'update' && message.step2) resolve(message.update);
+        });
+        socket.on('error', reject);
+      });
+      return { socket, reply };
+    };
+
     const baseline = usedMb();
     const loadStarted = performance.now();
-    // A bare socket that asks for everything and keeps nothing: a client replica in this process would
-    // be counted as the server's memory.
-    const socket = new WebSocket(`${wsUrl}/${id}?token=${TEST_ADMIN_TOKEN}`);
-    await new Promise<void>((resolve, reject) => {
-      socket.on('open', () => {
-        socket.send(encodeSyncStep1(new Y.Doc()));
-      });
-      socket.on('message', (data: Buffer) => {
-        const message = decodeMessage(new Uint8Array(data));
-        if (message.type === 'update' && message.step2) resolve();
-      });
-      socket.on('error', reject);
-    });
+    // A bare socket that keeps nothing: a client replica in this process would be counted as the server's memory.
+    const first = openBare();
+    await first.reply;
     const loadMs = performance.now() - loadStarted;
     await new Promise((resolve) => setTimeout(resolve, 50));
+    const withCache = usedMb();
+    // Steady state: no fresh client has come for a while, the room holds its document only.
+    await new Promise((resolve) => setTimeout(resolve, FULL_SYNC_KEEP_MS + 300));
     const loaded = usedMb();
     if (server.rooms.loadedRooms.size !== 1) throw new Error('expected the room to be loaded while measuring');
-    const roomMb = loaded - baseline;
-    socket.close();
+    first.socket.close();
     const leftAt = performance.now();
     await waitFor(() => server.rooms.loadedRooms.size === 0, { timeoutMs: 30_000, what: 'the room to unload' });
-    return { cells: 100_000, roomMb, loadMs, unloadedAfterMs: performance.now() - leftAt };
+    const unloadedAfterMs = performance.now() - leftAt;
+
+    // The reference in the same run: a bare Y.Doc applied from the sheet's whole update, nothing else.
+    const again = openBare();
+    const update = (await again.reply).slice();
+    again.socket.close();
+    await waitFor(() => server.rooms.loadedRooms.size === 0, { timeoutMs: 30_000, what: 'the room to unload' });
+    const beforeBare = usedMb();
+    const bare = new Y.Doc();
+    Y.applyUpdate(bare, update);
+    const bareDocMb = usedMb() - beforeBare;
+    if (bare.getMap('rows').size !== 5000) throw new Error('the bare document should hold the sheet');
+    const roomMb = loaded - baseline;
+    return { cells: 100_000, roomMb, roomWithCacheMb: withCache - baseline, bareDocMb, ratio: roomMb / bareDocMb, loadMs, unloadedAfterMs };
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from '../lib/protocol';
-import { Room } from './room';
+import { FULL_SYNC_KEEP_MS, Room } from './room';
 import type { RoomPart } from './roomPart';
 import { fakeSocket } from './testing/fakeSocket';
 
@@ -97,4 +97,28 @@ test('markDurable raises the durable state vector and runs afterCommit; destroy 
   assert.deepEqual(commits, [3, 2]);
   room.destroy();
   assert.ok(detached);
+});
+
+test('the first-sync reply for fresh clients is shared, rebuilt after a change, and dropped when no fresh client came for a while', async () => {
+  const room = new Room('s1');
+  room.load([clientUpdate((doc) => doc.getMap('meta').set('title', 'T'))]);
+  const fresh = () => {
+    const socket = fakeSocket();
+    room.addSocket(socket);
+    room.handleMessage(socket, encodeSyncStep1(new Y.Doc()));
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, (socket.received.at(-1) as { update: Uint8Array }).update);
+    return copy.getMap('meta').get('title');
+  };
+  assert.equal(fresh(), 'T');
+  assert.equal(room.fullSyncCached, true);
+  const editor = fakeSocket();
+  room.addSocket(editor);
+  room.handleMessage(editor, encodeUpdate(clientUpdate((doc) => doc.getMap('meta').set('title', 'U'))));
+  assert.equal(room.fullSyncCached, false);
+  assert.equal(fresh(), 'U');
+  await new Promise((resolve) => setTimeout(resolve, FULL_SYNC_KEEP_MS + 200));
+  assert.equal(room.fullSyncCached, false);
+  assert.equal(fresh(), 'U');
+  room.destroy();
 });

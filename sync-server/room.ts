@@ -26,6 +26,9 @@ export const LOAD_ORIGIN = Symbol('load');
 /** Transaction origin of server-side edits (internal API). */
 export const SERVER_ORIGIN = Symbol('server');
 
+/** How long the first-sync reply for fresh clients is kept after its last use. */
+export const FULL_SYNC_KEEP_MS = 1000;
+
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness: awarenessProtocol.Awareness;
@@ -47,9 +50,12 @@ export class Room {
   private readonly awarenessGates = new Map<RoomSocket, AwarenessGate>();
   /**
    * The sync step 2 message for a client with nothing (a fresh browser opening the sheet), encoded once
-   * per change of the document rather than once per opening: ~0.2 s for a 100,000-cell sheet.
+   * per change of the document rather than once per opening (~0.2 s for a 100,000-cell sheet), and kept
+   * only while fresh clients keep arriving: dropped FULL_SYNC_KEEP_MS after its last use, so a loaded
+   * room does not carry a second copy of its document (≈ 5 MB at 100,000 cells) between openings.
    */
   private fullSyncMessage: Uint8Array | null = null;
+  private fullSyncTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly sheetId: string,
@@ -72,7 +78,7 @@ export class Room {
   }
 
   private onUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.fullSyncMessage = null;
+    this.dropFullSync();
     if (origin === LOAD_ORIGIN) return;
     this.updates++;
     for (const part of this.parts) part.onUpdate?.(this, update, origin);
@@ -120,10 +126,10 @@ export class Room {
     switch (message.type) {
       case 'sync-step-1': {
         const empty = Y.decodeStateVector(message.stateVector).size === 0;
-        if (empty && this.fullSyncMessage) return socket.send(this.fullSyncMessage);
-        const reply = encodeSyncStep2(this.doc, message.stateVector);
-        if (empty) this.fullSyncMessage = reply;
-        return socket.send(reply);
+        if (!empty) return socket.send(encodeSyncStep2(this.doc, message.stateVector));
+        this.fullSyncMessage ??= encodeSyncStep2(this.doc, message.stateVector);
+        this.keepFullSync();
+        return socket.send(this.fullSyncMessage);
       }
       case 'update': {
         // A viewer's document updates are dropped: never applied or relayed.
@@ -190,6 +196,23 @@ export class Room {
     }
   }
 
+  private keepFullSync(): void {
+    if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
+    this.fullSyncTimer = setTimeout(() => this.dropFullSync(), FULL_SYNC_KEEP_MS);
+    this.fullSyncTimer.unref?.();
+  }
+
+  private dropFullSync(): void {
+    this.fullSyncMessage = null;
+    if (this.fullSyncTimer) clearTimeout(this.fullSyncTimer);
+    this.fullSyncTimer = null;
+  }
+
+  /** Whether the first-sync reply for fresh clients is cached right now (tests, memory benchmark). */
+  get fullSyncCached(): boolean {
+    return this.fullSyncMessage !== null;
+  }
+
   /** The document's state vector: taken when a log batch starts, it is what that commit makes durable. */
   stateVector(): StateVector {
     return Y.decodeStateVector(Y.encodeStateVector(this.doc));
@@ -233,6 +256,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.dropFullSync();
     for (const part of this.parts) part.beforeUnload?.(this);
     for (const detach of this.detachers) detach();
     this.awareness.destroy();
