@@ -42,18 +42,65 @@ type Place = { path: Path; key: string | null } | typeof DEAD | { missing: Y.ID 
 
 /** Checks an update against the document it is about to be applied to. Throws if it is not a Yjs update. */
 export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
-  const { structs } = Y.decodeUpdate(update);
-  const items = structs.filter((s): s is Y.Item => s instanceof Y.Item) as unknown as ItemLike[];
+  const check = new UpdateCheck(doc);
+  check.add(update);
+  return check.step()!;
+}
+
+/**
+ * The check of one update given in parts (the slices of a big update, lib/updateSlices.ts, in order), done
+ * a few items at a time so a caller can keep its event loop free: `add` each part, then call `step` until it
+ * returns the verdict. The document must not receive the update's parts meanwhile.
+ */
+export class UpdateCheck {
+  private readonly items: ItemLike[] = [];
   // The update's items per client, in clock order (as decoded), for origin lookups by binary search: a
   // merged run of items covers several clocks. No per-clock index: big updates would allocate millions.
-  const byClient = new Map<number, ItemLike[]>();
-  for (const item of items) {
-    const list = byClient.get(item.id.client);
-    if (list) list.push(item);
-    else byClient.set(item.id.client, [item]);
+  private readonly byClient = new Map<number, ItemLike[]>();
+  private readonly places = new Map<ItemLike, Place>();
+  // The path of the types a map-typed item holds (its children's path), built once per owner.
+  private readonly childPaths = new Map<ItemLike, Path>();
+  private readonly newColumns = new Map<string, string>();
+  private next = 0;
+
+  constructor(private readonly doc: Y.Doc) {}
+
+  /** Adds an update's items (throws if it is not a Yjs update). Parts of one update come in clock order per client. */
+  add(update: Uint8Array): void {
+    const { structs } = Y.decodeUpdate(update);
+    for (const struct of structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      const item = struct as unknown as ItemLike;
+      this.items.push(item);
+      const list = this.byClient.get(item.id.client);
+      if (list) list.push(item);
+      else this.byClient.set(item.id.client, [item]);
+    }
   }
-  const inUpdate = (id: Y.ID): ItemLike | undefined => {
-    const list = byClient.get(id.client);
+
+  /** How many items are still to be checked. */
+  get remaining(): number {
+    return this.items.length - this.next;
+  }
+
+  /** Checks up to `count` more items: the verdict once it is known, or null when items remain. */
+  step(count = Infinity): GuardVerdict | null {
+    const end = Math.min(this.items.length, this.next + count);
+    for (; this.next < end; this.next++) {
+      const item = this.items[this.next];
+      if (item.content instanceof Y.ContentDeleted) continue;
+      const where = this.place(item);
+      if (where === DEAD) continue;
+      if ('missing' in where) return { ok: 'held', missing: where.missing };
+      const { path, key } = where;
+      const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null);
+      if (problem) return { ok: false, problem: `${[...path, key ?? ''].filter(Boolean).join('.').slice(0, 200)}: ${problem}` };
+    }
+    return this.next < this.items.length ? null : { ok: true };
+  }
+
+  private inUpdate(id: Y.ID): ItemLike | undefined {
+    const list = this.byClient.get(id.client);
     if (!list) return undefined;
     let low = 0;
     let high = list.length - 1;
@@ -65,38 +112,35 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
       else return item;
     }
     return undefined;
-  };
-  const places = new Map<ItemLike, Place>();
-  // The path of the types a map-typed item holds (its children's path), built once per owner.
-  const childPaths = new Map<ItemLike, Path>();
+  }
 
-  const find = (id: Y.ID): ItemLike | typeof DEAD | null => {
-    const local = inUpdate(id);
+  private find(id: Y.ID): ItemLike | typeof DEAD | null {
+    const local = this.inUpdate(id);
     if (local) return local;
-    if (id.clock >= Y.getState(doc.store, id.client)) return null;
-    const struct = Y.getItem(doc.store, id) as unknown;
+    if (id.clock >= Y.getState(this.doc.store, id.client)) return null;
+    const struct = Y.getItem(this.doc.store, id) as unknown;
     return struct instanceof Y.Item ? (struct as unknown as ItemLike) : DEAD;
-  };
+  }
 
   // The path of the type an item lives in (['rows'], ['rows', rowId], ['rows', rowId, 'cells'], …) and its key.
-  const place = (item: ItemLike, depth = 0): Place => {
-    const known = places.get(item);
+  private place(item: ItemLike, depth = 0): Place {
+    const known = this.places.get(item);
     if (known) return known;
     let result: Place;
     const parent = item.parent;
     if (depth > 64) result = DEAD;
     else if (typeof parent === 'string') result = { path: [parent], key: item.parentSub };
     else if (parent instanceof Y.ID) {
-      const owner = find(parent);
+      const owner = this.find(parent);
       if (owner === null) result = { missing: parent };
       else if (owner === DEAD || !(owner.content instanceof Y.ContentType)) result = DEAD;
       else {
-        const ownerPlace = place(owner, depth + 1);
+        const ownerPlace = this.place(owner, depth + 1);
         if (ownerPlace === DEAD || 'missing' in ownerPlace) result = ownerPlace;
         else if (ownerPlace.key === null) result = DEAD;
         else {
-          let path = childPaths.get(owner);
-          if (!path) childPaths.set(owner, (path = [...ownerPlace.path, ownerPlace.key]));
+          let path = this.childPaths.get(owner);
+          if (!path) this.childPaths.set(owner, (path = [...ownerPlace.path, ownerPlace.key]));
           result = { path, key: item.parentSub };
         }
       }
@@ -106,29 +150,17 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): GuardVerdict {
     } else {
       // No parent written: it is the parent of the item it was inserted next to.
       const neighbourId = item.origin ?? item.rightOrigin;
-      const neighbour = neighbourId ? find(neighbourId) : DEAD;
+      const neighbour = neighbourId ? this.find(neighbourId) : DEAD;
       if (neighbour === null) result = { missing: neighbourId! };
       else if (neighbour === DEAD) result = DEAD;
       else {
-        const p = place(neighbour, depth + 1);
+        const p = this.place(neighbour, depth + 1);
         result = p === DEAD || 'missing' in p ? p : { path: p.path, key: item.parentSub ?? neighbour.parentSub };
       }
     }
-    places.set(item, result);
+    this.places.set(item, result);
     return result;
-  };
-
-  const newColumns = new Map<string, string>();
-  for (const item of items) {
-    if (item.content instanceof Y.ContentDeleted) continue;
-    const where = place(item);
-    if (where === DEAD) continue;
-    if ('missing' in where) return { ok: 'held', missing: where.missing };
-    const { path, key } = where;
-    const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(doc, key!, newColumns) : null);
-    if (problem) return { ok: false, problem: `${[...path, key ?? ''].filter(Boolean).join('.').slice(0, 200)}: ${problem}` };
   }
-  return { ok: true };
 }
 
 /** Why the update breaks the schema, or null when it is fine (an update that cannot be checked yet is refused). */

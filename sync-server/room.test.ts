@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from '../lib/protocol';
-import { FULL_SYNC_KEEP_MS, Room } from './room';
+import { HybridLogicalClock } from '../lib/hlc';
+import { CLOSE_BAD_MESSAGE } from '../lib/protocol';
+import { initSheet, insertRows, readColumns, readRowOrder, rowsMap } from '../lib/sheetDoc';
+import { BIG_UPDATE_BYTES, FULL_SYNC_KEEP_MS, Room } from './room';
 import type { RoomPart } from './roomPart';
 import { fakeSocket } from './testing/fakeSocket';
 
@@ -114,11 +117,82 @@ test('the first-sync reply for fresh clients is shared, rebuilt after a change, 
   assert.equal(room.fullSyncCached, true);
   const editor = fakeSocket();
   room.addSocket(editor);
-  room.handleMessage(editor, encodeUpdate(clientUpdate((doc) => doc.getMap('meta').set('title', 'U'))));
+  const replica = new Y.Doc();
+  Y.applyUpdate(replica, Y.encodeStateAsUpdate(room.doc));
+  const known = Y.encodeStateVector(replica);
+  replica.getMap('meta').set('title', 'U');
+  room.handleMessage(editor, encodeUpdate(Y.encodeStateAsUpdate(replica, known)));
   assert.equal(room.fullSyncCached, false);
   assert.equal(fresh(), 'U');
   await new Promise((resolve) => setTimeout(resolve, FULL_SYNC_KEEP_MS + 200));
   assert.equal(room.fullSyncCached, false);
   assert.equal(fresh(), 'U');
+  room.destroy();
+});
+
+/** A products sheet in a room, a client replica of it, and a big update of `rows` new rows from that client. */
+function bigUpdateSetup(rows: number, hostileLast = false) {
+  const seed = new Y.Doc();
+  initSheet(seed, { title: 'Big', template: 'products', createdAt: 1 });
+  const room = new Room('s1');
+  room.load([Y.encodeStateAsUpdate(seed)]);
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(seed));
+  const vector = Y.encodeStateVector(client);
+  const columns = Object.fromEntries(readColumns(client).map((c) => [c.name, c.id]));
+  const ids = insertRows(client, Array.from({ length: rows }, (_, i) => ({ [columns.sku]: `S${i}`, [columns.stock]: i })), {}, { clock: new HybridLogicalClock(), userId: 'u' });
+  if (hostileLast) (rowsMap(client).get(ids.at(-1)!)!.get('cells') as Y.Map<unknown>).set(columns.name, { v: { evil: 1 }, t: 1, by: 'x' });
+  return { room, client, columns, update: Y.encodeStateAsUpdate(client, vector) };
+}
+
+test('a big update is checked and applied in slices: the room ends equal to the client, relayed to the others, and updates sent meanwhile follow it', async () => {
+  const { room, client, columns, update } = bigUpdateSetup(3000);
+  assert.ok(update.byteLength > BIG_UPDATE_BYTES);
+  const sender = fakeSocket();
+  const other = fakeSocket();
+  room.addSocket(sender);
+  room.addSocket(other);
+  room.handleMessage(sender, encodeUpdate(update));
+  // Sent right after, from another socket: it depends on the big update's rows, so it must come after.
+  const follower = new Y.Doc();
+  Y.applyUpdate(follower, Y.encodeStateAsUpdate(client));
+  const before = Y.encodeStateVector(follower);
+  const lastRow = readRowOrder(follower).at(-1)!.id;
+  (rowsMap(follower).get(lastRow)!.get('cells') as Y.Map<unknown>).set(columns.name, { v: 'after', t: Date.now(), by: 'o' });
+  room.handleMessage(other, encodeUpdate(Y.encodeStateAsUpdate(follower, before)));
+  await room.settled();
+  assert.equal(sender.closed, null);
+  assert.equal(other.closed, null);
+  assert.equal(rowsMap(room.doc).size, 3000);
+  assert.equal((rowsMap(room.doc).get(lastRow)!.get('cells') as Y.Map<{ v: unknown }>).get(columns.name)?.v, 'after');
+  // The other socket got the rows as relayed updates.
+  const copy = new Y.Doc();
+  for (const m of other.received) if (m.type === 'update') Y.applyUpdate(copy, m.update);
+  assert.equal(rowsMap(copy).size, 3000);
+  room.destroy();
+});
+
+test('a big update with one bad cell anywhere is refused whole: the socket is closed with 4400 and nothing is applied', async () => {
+  const { room, update } = bigUpdateSetup(3000, true);
+  const sender = fakeSocket();
+  room.addSocket(sender);
+  const before = Y.encodeStateVector(room.doc);
+  room.handleMessage(sender, encodeUpdate(update));
+  await room.settled();
+  assert.equal(sender.closed?.code, CLOSE_BAD_MESSAGE);
+  assert.deepEqual(Y.encodeStateVector(room.doc), before);
+  assert.equal(rowsMap(room.doc).size, 0);
+  room.destroy();
+});
+
+test('a big frame that is not a Yjs update closes the socket with 4400', async () => {
+  const room = new Room('s1');
+  room.load([]);
+  const sender = fakeSocket();
+  room.addSocket(sender);
+  const garbage = new Uint8Array(BIG_UPDATE_BYTES + 10).fill(7);
+  room.handleMessage(sender, encodeUpdate(garbage));
+  await room.settled();
+  assert.equal(sender.closed?.code, CLOSE_BAD_MESSAGE);
   room.destroy();
 });

@@ -14,9 +14,11 @@ import {
   encodeUpdate,
   type StateVector,
 } from '../lib/protocol';
-import { checkUpdate } from '../lib/updateGuard';
+import { checkUpdate, UpdateCheck } from '../lib/updateGuard';
 import { AwarenessGate } from './awarenessGate';
 import { HeldUpdates } from './heldUpdates';
+import { logger } from './logger';
+import { updateSlicer } from './updateSlicer';
 import type { RoomPart } from './roomPart';
 import type { RoomSocket } from './roomSocket';
 
@@ -25,6 +27,17 @@ export const LOAD_ORIGIN = Symbol('load');
 
 /** Transaction origin of server-side edits (internal API). */
 export const SERVER_ORIGIN = Symbol('server');
+
+/**
+ * Updates larger than this are cut into slices in a worker thread, checked a few items at a time and applied
+ * slice by slice, the event loop free between turns (a frame of the largest accepted size is ~0.3 s to decode,
+ * ~0.5 s to check and ~1 s to apply with the room's parts); smaller ones are checked and applied at once.
+ */
+export const BIG_UPDATE_BYTES = 128 * 1024;
+const STRUCTS_PER_SLICE = 2000;
+/** Longest stretch of a big update's work in one turn of the event loop. */
+const TURN_MS = 8;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How long the first-sync reply for fresh clients is kept after its last use. */
 export const FULL_SYNC_KEEP_MS = 1000;
@@ -48,6 +61,13 @@ export class Room {
   /** Updates waiting for an item they depend on (see lib/updateGuard.ts): never applied unchecked. */
   private readonly held = new HeldUpdates<RoomSocket>();
   private readonly awarenessGates = new Map<RoomSocket, AwarenessGate>();
+  /**
+   * Updates waiting while a big update is checked and applied over several turns: every socket's updates
+   * then go through here in arrival order, so each is checked against the document it is applied to.
+   */
+  private readonly inbox: Array<{ socket: RoomSocket; update: Uint8Array }> = [];
+  private draining: Promise<void> | null = null;
+  private destroyed = false;
   /**
    * The sync step 2 message for a client with nothing (a fresh browser opening the sheet), encoded once
    * per change of the document rather than once per opening (~0.2 s for a 100,000-cell sheet), and kept
@@ -134,6 +154,7 @@ export class Room {
       case 'update': {
         // A viewer's document updates are dropped: never applied or relayed.
         if (socket.identity.readOnly) return;
+        if (this.draining || message.update.byteLength > BIG_UPDATE_BYTES) return this.enqueue(socket, message.update);
         return this.receiveUpdate(socket, message.update);
       }
       case 'awareness': {
@@ -162,6 +183,64 @@ export class Room {
     }
     if (verdict.ok === false) throw new Error(`update refused: ${verdict.problem}`);
     this.applyFrom(socket, update);
+    this.releaseHeld();
+  }
+
+  private enqueue(socket: RoomSocket, update: Uint8Array): void {
+    this.inbox.push({ socket, update });
+    this.draining ??= this.drain().finally(() => (this.draining = null));
+  }
+
+  /** Resolves once the updates queued so far (big ones over several turns) are applied or refused. */
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    for (let next = this.inbox.shift(); next && !this.destroyed; next = this.inbox.shift()) {
+      const { socket, update } = next;
+      if (!this.sockets.has(socket)) continue; // it closed: its client sends what the server lacks when it reconnects
+      try {
+        if (update.byteLength > BIG_UPDATE_BYTES) await this.receiveBigUpdate(socket, update);
+        else this.receiveUpdate(socket, update);
+      } catch (err) {
+        logger.warn({ sheetId: this.sheetId, err: (err as Error).message }, 'malformed message; closing socket');
+        socket.close(CLOSE_BAD_MESSAGE, 'malformed message');
+      }
+    }
+  }
+
+  /**
+   * receiveUpdate for a big update, without stalling the event loop: sliced in the worker, every item checked
+   * (a few thousand per turn) before anything is applied, then applied slice by slice. The document changes
+   * meanwhile only by server-side edits; other sockets' updates wait in the inbox.
+   */
+  private async receiveBigUpdate(socket: RoomSocket, update: Uint8Array): Promise<void> {
+    const slices = await updateSlicer.slice(update, STRUCTS_PER_SLICE);
+    const check = new UpdateCheck(this.doc);
+    let verdict;
+    let turn = performance.now();
+    const due = async () => {
+      if (performance.now() - turn < TURN_MS) return false;
+      await nextTurn();
+      turn = performance.now();
+      return this.destroyed;
+    };
+    for (const slice of slices) {
+      check.add(slice);
+      if (await due()) return;
+    }
+    while (!(verdict = check.step(STRUCTS_PER_SLICE / 2))) if (await due()) return;
+    if (verdict.ok === 'held') {
+      if (!this.held.hold(socket, update, verdict.missing)) throw new Error('update refused: too many updates wait for items that have not arrived');
+      return;
+    }
+    if (verdict.ok === false) throw new Error(`update refused: ${verdict.problem}`);
+    // Checked as a whole: from here on it is applied whole even if its socket closes.
+    for (const slice of slices) {
+      this.applyFrom(socket, slice);
+      if (await due()) return;
+    }
     this.releaseHeld();
   }
 
@@ -256,6 +335,7 @@ export class Room {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.dropFullSync();
     for (const part of this.parts) part.beforeUnload?.(this);
     for (const detach of this.detachers) detach();

@@ -1,0 +1,91 @@
+// Slices big updates in one worker thread (sync-server/updateSliceWorker.ts), started on first use and
+// stopped when idle, so a server that never sees a big frame never starts it. Requests are answered in
+// order; a worker that dies fails its requests (the sockets concerned are closed) and is restarted on the
+// next one.
+import { Worker } from 'node:worker_threads';
+import { logger } from './logger';
+
+const IDLE_STOP_MS = 30_000;
+
+interface Pending {
+  resolve: (slices: Uint8Array[]) => void;
+  reject: (error: Error) => void;
+}
+
+export class UpdateSlicer {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The update cut into slices applied in order give the same document; rejects if it is not a Yjs update. */
+  slice(update: Uint8Array, structsPerSlice: number): Promise<Uint8Array[]> {
+    const worker = this.start();
+    const id = this.nextId++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    return new Promise<Uint8Array[]>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // A copy: the socket's buffer may be a view into a larger one the caller still uses.
+      const copy = update.slice();
+      worker.postMessage({ id, update: copy, structsPerSlice }, [copy.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new Error('the update slicer stopped'));
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // The worker is TypeScript, as the server: it registers tsx's loader before importing its module.
+    const url = new URL('./updateSliceWorker.ts', import.meta.url).href;
+    const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`, { eval: true });
+    worker.on('message', ({ id, slices, error }: { id: number; slices?: Uint8Array[]; error?: string }) => {
+      const request = this.pending.get(id);
+      this.pending.delete(id);
+      if (request) {
+        if (slices) request.resolve(slices.map((s) => new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
+        else request.reject(new Error(error ?? 'slicing failed'));
+      }
+      if (this.pending.size === 0) this.stopWhenIdle();
+    });
+    worker.on('error', (err) => {
+      logger.error({ err }, 'update slicer worker failed');
+      if (this.worker === worker) this.worker = null;
+      this.failAll(err);
+    });
+    worker.on('exit', () => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(new Error('the update slicer exited'));
+    });
+    // Never what keeps the process alive (after the listeners: adding one refs the worker again).
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopWhenIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending.size > 0 || !this.worker) return;
+      const worker = this.worker;
+      this.worker = null;
+      void worker.terminate();
+    }, IDLE_STOP_MS);
+    this.idleTimer.unref();
+  }
+
+  private failAll(error: Error): void {
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** One slicer for the process (rooms share it). */
+export const updateSlicer = new UpdateSlicer();
