@@ -101,6 +101,8 @@ export interface PersisterRound {
   ackedSeconds?: number;
   /** Cluster: CPU seconds the persister process used meanwhile (all its threads: DuckDB's too). */
   persisterCpuSeconds?: number;
+  /** Cluster: Redis memory of the stream per entry (MEMORY USAGE), what a backlog costs. */
+  streamBytesPerEntry?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -188,7 +190,10 @@ export async function persisterThroughput(options = { edits: 200_000, rows: 5000
     }
     const seconds = (performance.now() - started) / 1000;
     const persisterCpuSeconds = cpuSeconds(cluster.persister.child.pid!) - cpuBefore;
-    return { mode: 'cluster', edits: options.edits, seconds, editsPerSecond: options.edits / seconds, addSeconds, ackedSeconds, persisterCpuSeconds };
+    // What the backlog costs Redis (nothing is trimmed yet: the persister keeps the last 30 s).
+    const streamBytes = Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    const streamEntries = await redis.xlen(key);
+    return { mode: 'cluster', edits: options.edits, seconds, editsPerSecond: options.edits / seconds, addSeconds, ackedSeconds, persisterCpuSeconds, streamBytesPerEntry: streamBytes / streamEntries };
   } finally {
     redis.disconnect();
     for (const producer of producers) producer.disconnect();
@@ -371,6 +376,7 @@ ${persisterRows}
 | --- | --- | --- |
 | two clients on different relays, p99 (median of rounds) | cluster ${fmt(cluster, 1)} ms vs bare ${fmt(bare, 1)} ms: **${fmt(cluster / bare, 2)} ×** | ≤ 2 × |
 | persister sustained, stream → DuckDB holds every last value (median of rounds) | **${Math.round(persisterRate).toLocaleString('en')} / s** (embedded path in the same run: ${Math.round(embeddedRate).toLocaleString('en')} / s, ${fmt(persisterRate / embeddedRate, 2)} ×) | ≥ 50,000 / s |
+| a stream's Redis memory per entry (a single-cell edit), what a backlog costs | ${fmt(median(persisted.map((x) => x.streamBytesPerEntry ?? NaN)), 0)} B | — |
 | relay killed outright → its client synced on the other relay | **${r.failoverMs.map((v) => fmt(v, 0)).join(', ')} ms** | ≤ 2 s |
 | relay memory (RSS), ${r.relayMemory.sockets.toLocaleString('en')} sockets on ${r.relayMemory.rooms} rooms | ${fmt(r.relayMemory.rssMb, 0)} MB (${fmt(r.relayMemory.idleRssMb, 0)} MB idle) | — |
 ${r.relayThroughput.map((t) => `| one relay, edits from ${t.fanOut + 1} sockets on one sheet (each fanned out to ${t.fanOut}) → all in the stream | ${Math.round(t.editsPerSecond).toLocaleString('en')} / s (${t.edits.toLocaleString('en')} in ${fmt(t.seconds, 2)} s; relay CPU ${fmt(t.relayCpuSeconds, 2)} s: ${Math.round(t.edits / t.relayCpuSeconds).toLocaleString('en')} edits per CPU-second) | — |`).join('\n')}
@@ -381,7 +387,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const only = process.argv[2];
   // `npx tsx bench/cluster.ts persister [rounds] [edits] [cluster-only]`; PERSISTER_PROFILE=<dir> writes the
   // persister's CPU profile there, PERSISTER_NODE_ARGS adds node flags to it.
-  if (only === 'relay') console.log(JSON.stringify(await relayThroughput({ sockets: Number(process.argv[3] ?? 10), perSocket: Number(process.argv[4] ?? 5000) }), null, 2));
+  if (only === 'latency') console.log(JSON.stringify(await latencyRounds(Number(process.argv[3] ?? 3), 8)));
+  else if (only === 'relay') console.log(JSON.stringify(await relayThroughput({ sockets: Number(process.argv[3] ?? 10), perSocket: Number(process.argv[4] ?? 5000) }), null, 2));
   else if (only === 'persister') console.log(JSON.stringify(await persisterRounds(Number(process.argv[3] ?? 1), Number(process.argv[4] ?? 200_000), { clusterOnly: process.argv[5] === 'cluster-only' }), null, 2));
   else console.log(JSON.stringify(await benchCluster(), null, 2));
   process.exit(0);
