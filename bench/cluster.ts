@@ -327,7 +327,7 @@ async function relayMemory(sockets: number, rooms: number): Promise<ClusterRepor
   }
 }
 
-export async function benchCluster(options = { rounds: 3, seconds: 8, edits: 200_000, persisterRounds: 2, failovers: 3, sockets: 1000, rooms: 20 }): Promise<ClusterReport> {
+export async function benchCluster(options = { rounds: 3, seconds: 8, edits: 200_000, persisterRounds: 3, failovers: 3, sockets: 1000, rooms: 20 }): Promise<ClusterReport> {
   const latency = await latencyRounds(options.rounds, options.seconds);
   const persister = await persisterRounds(options.persisterRounds, options.edits);
   const failoverMs = await failover(options.failovers);
