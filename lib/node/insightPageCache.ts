@@ -91,7 +91,33 @@ export async function cachedInsightPage(request: Request, session: string | unde
   const credential = credentialOf(request, session);
   if (!credential) return null;
 
-  const version = await currentVersion(match[1], url.search, credential, clientAddress(request));
+  return inTurn(() => servePage(request, url, match[1], credential, port));
+}
+
+/**
+ * At most MAX_SERVING pages are checked and served at a time, the others wait their turn in order. The
+ * work is the same, but done first come first served instead of all at once, so under a burst the early
+ * callers are answered early (not all of them at the end) and other requests (the sheet list, the API)
+ * find a short queue on the event loop instead of one entry per waiting page.
+ */
+const MAX_SERVING = 4;
+let serving = 0;
+const turns: Array<() => void> = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (serving < MAX_SERVING) serving++;
+  else await new Promise<void>((resolve) => turns.push(resolve));
+  try {
+    return await work();
+  } finally {
+    const next = turns.shift();
+    if (next) next();
+    else serving--;
+  }
+}
+
+async function servePage(request: Request, url: URL, name: string, credential: string, port: string): Promise<Response | null> {
+  const version = await currentVersion(name, url.search, credential, clientAddress(request));
   if (!version) return null;
   if (version !== seenVersion) {
     // Versions only move forward: pages of any other version can never be served again.
