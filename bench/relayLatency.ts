@@ -2,6 +2,7 @@
 // persistence: update log, materializer, arbiter) against the bare @y/websocket-server@0.1.1 relay,
 // alternating rounds in one run. Also measures update → durable in DuckDB (Cellar's save acknowledgement).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
 import { MESSAGE_SAVED, readSaved } from '../lib/protocol';
@@ -13,6 +14,8 @@ import { median, percentile } from './stats';
 export interface RelayRound {
   server: 'cellar' | 'bare';
   samples: number;
+  /** The server process's CPU while the clients edited, in % of one core (all its threads); Linux only. */
+  cpuPercent?: number;
   p50: number;
   p99: number;
   durableP50?: number;
@@ -20,6 +23,32 @@ export interface RelayRound {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** CPU time of a process so far (user + system, all threads) in ms, from /proc; null where there is none. */
+function processCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** A mark hook for runWorkload that measures a process's CPU between the start and the end of the edits. */
+function cpuMeter(pid: number | undefined): { mark: () => void; percent: () => number | undefined } {
+  let started: { cpu: number | null; at: number } | null = null;
+  let result: number | undefined;
+  return {
+    mark() {
+      if (!started) return void (started = { cpu: processCpuMs(pid), at: performance.now() });
+      const cpu = processCpuMs(pid);
+      if (cpu !== null && started.cpu !== null) result = ((cpu - started.cpu) / (performance.now() - started.at)) * 100;
+    },
+    percent: () => result,
+  };
+}
 
 /** Client i connects to `wsUrl[i % n]` when given several (relays of a cluster). */
 export async function runWorkload(
@@ -117,8 +146,9 @@ export async function benchRelayLatency(options: RelayLatencyOptions = { rounds:
     const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareRelayServer.ts', String(port)], { stdio: 'ignore' });
     try {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/`)).ok, { timeoutMs: 20_000, what: 'bare relay' });
-      const result = await runWorkload(`ws://127.0.0.1:${port}`, `bench-${round}`, { ...options, initialize: true });
-      return { server: 'bare', samples: result.latencies.length, p50: median(result.latencies), p99: percentile(result.latencies, 99) };
+      const meter = cpuMeter(bare.pid);
+      const result = await runWorkload(`ws://127.0.0.1:${port}`, `bench-${round}`, { ...options, initialize: true, mark: meter.mark });
+      return { server: 'bare', samples: result.latencies.length, cpuPercent: meter.percent(), p50: median(result.latencies), p99: percentile(result.latencies, 99) };
     } finally {
       bare.kill('SIGTERM');
     }
@@ -128,10 +158,12 @@ export async function benchRelayLatency(options: RelayLatencyOptions = { rounds:
     const cellar = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn', ...options.cellarEnv } });
     try {
       const created = await cellar.api('/sheets', { body: { title: 'bench', template: 'products' } });
-      const result = await runWorkload(cellar.wsUrl, created.body.id, { ...options, initialize: false });
+      const meter = cpuMeter(cellar.child.pid);
+      const result = await runWorkload(cellar.wsUrl, created.body.id, { ...options, initialize: false, mark: meter.mark });
       return {
         server: 'cellar',
         samples: result.latencies.length,
+        cpuPercent: meter.percent(),
         p50: median(result.latencies),
         p99: percentile(result.latencies, 99),
         durableP50: median(result.durable),
@@ -164,6 +196,9 @@ export function relayRatios(rounds: RelayRound[]): { perRound: Array<{ round: nu
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rounds = await benchRelayLatency({ rounds: Number(process.env.ROUNDS) || 5, seconds: 8, clients: 8, ratePerClient: 50, cellarEnv: process.env.CELLAR_ENV ? JSON.parse(process.env.CELLAR_ENV) : undefined });
   const { perRound, median: ratio, worst } = relayRatios(rounds);
-  for (const r of perRound) console.log(`round ${r.round}: Cellar p99 ${r.cellar.p99.toFixed(2)} ms (p50 ${r.cellar.p50.toFixed(2)}) vs reference ${r.bare.p99.toFixed(2)} ms (p50 ${r.bare.p50.toFixed(2)}) → ${r.ratio.toFixed(2)} ×`);
+  const cpu = (r: RelayRound) => (r.cpuPercent === undefined ? '' : `, CPU ${r.cpuPercent.toFixed(0)} %`);
+  for (const r of perRound) {
+    console.log(`round ${r.round}: Cellar p99 ${r.cellar.p99.toFixed(2)} ms (p50 ${r.cellar.p50.toFixed(2)}${cpu(r.cellar)}) vs reference ${r.bare.p99.toFixed(2)} ms (p50 ${r.bare.p50.toFixed(2)}${cpu(r.bare)}) → ${r.ratio.toFixed(2)} ×; durable p50 ${r.cellar.durableP50?.toFixed(1)} p99 ${r.cellar.durableP99?.toFixed(1)} ms`);
+  }
   console.log(`median ratio ${ratio.toFixed(2)} ×, worst ${worst.toFixed(2)} ×`);
 }

@@ -44,7 +44,7 @@ if (wanted('relay')) {
   const rows = perRound
     .map(
       (r) =>
-        `| ${r.round} | ${r.bare.samples.toLocaleString('en')} / ${r.cellar.samples.toLocaleString('en')} | ${fmt(r.bare.p50, 2)} / ${fmt(r.cellar.p50, 2)} | ${fmt(r.bare.p99, 2)} | ${fmt(r.cellar.p99, 2)} | **${fmt(r.ratio, 2)} ×** | ${fmt(r.cellar.durableP50 ?? NaN, 1)} | ${fmt(r.cellar.durableP99 ?? NaN, 1)} |`,
+        `| ${r.round} | ${r.bare.samples.toLocaleString('en')} / ${r.cellar.samples.toLocaleString('en')} | ${fmt(r.bare.cpuPercent ?? NaN, 0)} / ${fmt(r.cellar.cpuPercent ?? NaN, 0)} | ${fmt(r.bare.p50, 2)} / ${fmt(r.cellar.p50, 2)} | ${fmt(r.bare.p99, 2)} | ${fmt(r.cellar.p99, 2)} | **${fmt(r.ratio, 2)} ×** | ${fmt(r.cellar.durableP50 ?? NaN, 1)} | ${fmt(r.cellar.durableP99 ?? NaN, 1)} |`,
     )
     .join('\n');
   sections.push(`## Relay latency and durability
@@ -53,10 +53,11 @@ if (wanted('relay')) {
 in each round both servers run the same workload one after the other (which goes first alternates). Reference:
 @y/websocket-server 0.1.1 (no persistence); Cellar: update log + materializer (worker) + arbiter. Latency: a
 client's edit → each other client observes it (same process clock). Durable: an edit → the server's save
-acknowledgement covering it (committed to DuckDB).
+acknowledgement covering it (committed to DuckDB). Server CPU: the server process, all its threads, while
+the clients edit.
 
-| round | samples ref / Cellar | p50 ms ref / Cellar | p99 ms reference | p99 ms Cellar | p99 ratio | durable p50 ms | durable p99 ms |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| round | samples ref / Cellar | server CPU % of a core, ref / Cellar | p50 ms ref / Cellar | p99 ms reference | p99 ms Cellar | p99 ratio | durable p50 ms | durable p99 ms |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
 
 | measure | value | target |
