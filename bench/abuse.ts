@@ -67,7 +67,8 @@ async function measure(server: SyncServerProcess, honest: { sheetId: string; row
 
 async function consistent(server: SyncServerProcess, sheetId: string): Promise<boolean> {
   try {
-    await waitForDuckDbToEqualDocument(server, sheetId, { timeoutMs: 15_000 });
+    // 30 s: after a 100,000-row import the materializer catches up some seconds after the import answers.
+    await waitForDuckDbToEqualDocument(server, sheetId, { timeoutMs: 30_000 });
     return true;
   } catch {
     return false;
@@ -78,7 +79,9 @@ export async function benchAbuse(log: (line: string) => void = console.log): Pro
   const server = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn', ...(process.env.ABUSE_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.ABUSE_SERVER_NODE_OPTIONS } : {}) } });
   const results: AbuseResult[] = [];
   try {
-    const create = async () => (await server.api('/sheets', { body: { title: 'Abuse', template: 'products' } })).body.id as string;
+    // Retried once: a keep-alive connection the server just closed fails the first try.
+    const createOnce = async () => (await server.api('/sheets', { body: { title: 'Abuse', template: 'products' } })).body.id as string;
+    const create = () => createOnce().catch(createOnce);
     const honestSheet = await create();
     const honestRow = (await server.api(`/sheets/${honestSheet}/rows`, { body: { rows: [{ sku: 'H-1', name: 'honest' }] } })).body.ids[0];
     const honest = { sheetId: honestSheet, row: honestRow };

@@ -214,6 +214,19 @@ export function readRowOrder(doc: Y.Doc, includeDeleted = false): RowInfo[] {
   return rows.sort(compareOrder);
 }
 
+/**
+ * Order keys for `count` rows appended after every row (live or deleted), as insertRows would choose them:
+ * for a caller that appends in many transactions (CSV import) without sorting the sheet for each.
+ */
+export function appendOrders(doc: Y.Doc, count: number): string[] {
+  let last: string | null = null;
+  rowsMap(doc).forEach((row) => {
+    const order = orderKey(row);
+    if (order !== '' && (last === null || order > last)) last = order;
+  });
+  return ordersBetween(last, null, count);
+}
+
 export function rowCells(row: Y.Map<unknown>): Y.Map<Cell> {
   return row.get('cells') as Y.Map<Cell>;
 }
@@ -237,16 +250,19 @@ export function insertRows(
   rows: ReadonlyArray<Record<string, CellValue>>,
   position: RowPosition,
   editor: Editor,
-  options: { hidden?: boolean } = {},
+  options: { hidden?: boolean; orders?: readonly string[] } = {},
 ): string[] {
   const columns = new Map(readColumns(doc).map((c) => [c.id, c]));
   for (const values of rows) for (const [colId, value] of Object.entries(values)) validateCell(columns, colId, value);
   const ids: string[] = [];
   if (rows.length === 0) return ids;
+  if (options.orders && options.orders.length !== rows.length) throw new Error('insertRows: one order key per row');
   doc.transact(() => {
-    const ordered = readRowOrder(doc, true);
-    const { before, after } = neighbours(ordered, position.after);
-    const orders = ordersBetween(before, after, rows.length);
+    let orders = options.orders;
+    if (!orders) {
+      const { before, after } = neighbours(readRowOrder(doc, true), position.after);
+      orders = ordersBetween(before, after, rows.length);
+    }
     const t = editor.clock.tick();
     rows.forEach((values, i) => {
       const id = newId(10);
@@ -255,7 +271,7 @@ export function insertRows(
       for (const [colId, value] of Object.entries(values)) {
         if (value !== null) cells.set(colId, { v: value, t, by: editor.userId });
       }
-      row.set('order', orders[i]);
+      row.set('order', orders![i]);
       if (options.hidden) row.set('deleted', true);
       row.set('cells', cells);
       rowsMap(doc).set(id, row);

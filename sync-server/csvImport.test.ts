@@ -60,6 +60,25 @@ describe('CSV import at scale', () => {
     assert.equal((await server.api(`/sheets/${sheetId}/imports/nosuchjob1`)).status, 404);
   });
 
+  test('a file written in many slices lands after the rows already there, in file order, and a second import after it', async () => {
+    const sheetId = await createSheet();
+    await server.api(`/sheets/${sheetId}/rows`, { body: { rows: [{ sku: 'FIRST' }] } });
+    for (const from of [0, 6000]) {
+      const imported = await importCsv(sheetId, products(6000, from));
+      assert.equal(imported.status, 201, JSON.stringify(imported.body).slice(0, 300));
+    }
+    const sheet = await waitFor(
+      async () => {
+        const { body } = await server.api(`/sheets/${sheetId}`);
+        return body.rows.length === 12_001 ? body : null;
+      },
+      { timeoutMs: 30_000, what: '12,001 rows in DuckDB' },
+    );
+    const sku = sheet.columns.find((c: { name: string }) => c.name === 'sku').id;
+    const skus = sheet.rows.map((row: { values: Record<string, unknown> }) => row.values[sku]);
+    assert.deepEqual(skus, ['FIRST', ...Array.from({ length: 12_000 }, (_, i) => `SKU-${i}`)]);
+  });
+
   test('past the row or byte limit the import is refused with 413, and a bad cell anywhere refuses it all', async () => {
     const sheetId = await createSheet();
     const tooMany = await importCsv(sheetId, products(30_001));
