@@ -239,6 +239,52 @@ export async function benchAbuse(log: (line: string) => void = console.log): Pro
     }
 
     {
+      // The pivot and the reader pool: 5,000 distinct categories (one product each) with sales, then the
+      // same insight 12 times at once with different parameters (no shared cache entry), then categories
+      // holding NUL and control characters.
+      const importInto = (sheetId: string, csv: string) =>
+        fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}`, 'content-type': 'text/csv' },
+          body: csv,
+        });
+      const products = await create();
+      const createSales = () => server.api('/sheets', { body: { title: 'Abuse sales', template: 'sales' } });
+      const sales = (await createSales().catch(createSales)).body.id as string;
+      const categories = 5000;
+      await importInto(products, ['sku,name,category,stock,price', ...Array.from({ length: categories }, (_, i) => `PV-${i},Pivot ${i},Category ${i},5,${(i % 40) + 1}`)].join('\n'));
+      await importInto(sales, ['sold_at,sku,qty,unit_price', ...Array.from({ length: 40_000 }, (_, i) => `2026-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')},PV-${i % categories},${(i % 5) + 1},${(i % 40) + 1}`)].join('\n'));
+      const rowCount = async (sheetId: string) => (await server.api(`/sheets/${sheetId}/window?rows=1`)).body.rowCount as number;
+      // Materialized before the attacks, so they measure the insight, not the materializer catching up.
+      await waitFor(async () => (await rowCount(products)) === categories && (await rowCount(sales)) === 40_000, { timeoutMs: 120_000, intervalMs: 500 });
+      await new Promise((r) => setTimeout(r, 1000));
+      const pivot = (query: string) => server.api(`/insights/sales-pivot${query}`).catch(() => server.api(`/insights/sales-pivot${query}`));
+      await run(`sales-pivot over ${categories.toLocaleString('en-US')} distinct categories`, null, async () => {
+        const started = performance.now();
+        const answer = await pivot('?from=2026-01-01');
+        const body = answer.body as { columns?: unknown[]; categories?: { total: number; shown: number; other: string | null } };
+        return `${answer.status} in ${Math.round(performance.now() - started)} ms; categories ${body.categories?.total} → ${body.categories?.shown} shown + "${body.categories?.other}", ${body.columns?.length} columns`;
+      });
+      await run('12 concurrent sales-pivot calls (distinct parameters), a sheet GET meanwhile', null, async () => {
+        const calls = Array.from({ length: 12 }, (_, i) => pivot(`?from=2026-01-${String(i + 2).padStart(2, '0')}`));
+        const started = performance.now();
+        const sheet = await server.api(`/sheets/${honest.sheetId}`);
+        const sheetMs = performance.now() - started;
+        const answers = await Promise.all(calls);
+        const count = (status: number) => answers.filter((a) => a.status === status).length;
+        const retryAfter = answers.filter((a) => a.status === 503).every((a) => Number(a.headers.get('retry-after')) >= 1);
+        return `${count(200)} × 200, ${count(503)} × 503 busy${count(503) ? ` (retry-after ${retryAfter ? 'set' : 'MISSING'})` : ''}, other ${12 - count(200) - count(503)}; sheet GET ${sheet.status} in ${Math.round(sheetMs)} ms`;
+      });
+      await run('NUL and control characters in categories and parameters', products, async () => {
+        const odd = ['a\u0000b', 'tab\there', 'line\nbreak', 'bell\u0007', "O'Brien's"];
+        const rows = await server.api(`/sheets/${products}/rows`, { body: { rows: odd.map((category, i) => ({ sku: `PV-${i}`, name: `odd ${i}`, category })) } });
+        const answer = await pivot('?from=2026-01-01');
+        const filtered = await pivot(`?category=${encodeURIComponent('a\u0000b')}`);
+        return `rows ${rows.status}; sales-pivot ${answer.status}; category=a%00b ${filtered.status}${filtered.status >= 400 ? ` ${filtered.body?.error?.code}` : ''}`;
+      });
+    }
+
+    {
       const sheetId = await create();
       const importCsv = (csv: string) =>
         fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
