@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { loadConfig, loadSecret } from './config';
+import { SESSION_COOKIE } from './sessionCookie';
 
 export const RENDER_HEADER = 'x-cellar-page-render';
 /** Says a response is a kept (or shared) render: `x-cellar-page-cache: shared`. */
@@ -91,7 +92,7 @@ export async function cachedInsightPage(request: Request, session: string | unde
   const credential = credentialOf(request, session);
   if (!credential) return null;
 
-  return inTurn(() => servePage(request, url, match[1], credential, port));
+  return inTurn(() => servePage(request, session, url, match[1], credential, port));
 }
 
 /**
@@ -116,7 +117,7 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function servePage(request: Request, url: URL, name: string, credential: string, port: string): Promise<Response | null> {
+async function servePage(request: Request, session: string | undefined, url: URL, name: string, credential: string, port: string): Promise<Response | null> {
   const version = await currentVersion(name, url.search, credential, clientAddress(request));
   if (!version) return null;
   if (version !== seenVersion) {
@@ -134,7 +135,7 @@ async function servePage(request: Request, url: URL, name: string, credential: s
     const flightKey = `${version}\u0000${key}`;
     let render = renders.get(flightKey);
     if (!render) {
-      render = renderPage(request, `http://127.0.0.1:${port}${key}`).finally(() => renders.delete(flightKey));
+      render = renderPage(request, session, `http://127.0.0.1:${port}${key}`).finally(() => renders.delete(flightKey));
       renders.set(flightKey, render);
     }
     const rendered = await render;
@@ -189,12 +190,15 @@ function currentVersion(name: string, search: string, credential: string, client
 }
 
 /** Renders the page through this server with the caller's credential; null unless it is a page to keep. */
-async function renderPage(request: Request, target: string): Promise<Page | null> {
+async function renderPage(request: Request, session: string | undefined, target: string): Promise<Page | null> {
+  // Only what identifies the caller (their credential, their address for rate limits): nothing else of the
+  // first caller's request (other cookies, forwarded host or scheme) may shape a page others are served.
   const headers: Record<string, string> = { [RENDER_HEADER]: RENDER_TOKEN, accept: 'text/html' };
-  for (const name of ['authorization', 'cookie', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-proto', 'x-forwarded-host']) {
+  for (const name of ['authorization', 'x-forwarded-for', 'x-real-ip']) {
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value;
   }
+  if (session !== undefined && /^[\w-]{1,200}$/.test(session)) headers.cookie = `${SESSION_COOKIE}=${session}`;
   try {
     const response = await fetch(target, { headers, redirect: 'manual', signal: AbortSignal.timeout(RENDER_TIMEOUT_MS), cache: 'no-store' });
     const body = new Uint8Array(await response.arrayBuffer());
