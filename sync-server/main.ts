@@ -53,6 +53,10 @@ if (role === 'relay') {
     host: config.syncHost,
     port: config.syncPort,
     maxMessageBytes,
+    // The persister holds no sockets, so nothing waits on its event loop but the stream; the worker's
+    // replica would apply every batch a second time (bench/cluster.ts: ~30 % more CPU per edit), so its
+    // materializer reads the document in-thread unless CELLAR_MATERIALIZER_WORKER says otherwise.
+    ...(persister && process.env.CELLAR_MATERIALIZER_WORKER === undefined ? { materializerWorker: false } : {}),
     parts: [...serverParts(), ...(persister ? [persister.part()] : [])],
     routes: (parts) => [...serverRoutes(parts), ...(persister ? [documentRoute(parts.rooms, persister), apiTokenLookupRoute(parts.auth.store)] : [])],
   });
