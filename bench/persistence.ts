@@ -17,6 +17,8 @@ export interface PersistenceReport {
   edits: number;
   seconds: number;
   editsPerSecond: number;
+  /** CPU seconds of the process (all threads, DuckDB's too) over the timed span. */
+  cpuSeconds: number;
   logBatches: number;
   materializedRows: number;
   baselineEdits: number;
@@ -49,6 +51,7 @@ export async function benchPersistence(options = { rows: 5000, edits: 200_000, b
     materializer.start();
 
     const before = { batches: log.stats.batches, rows: materializer.stats.rows };
+    const cpu = process.cpuUsage();
     const started = performance.now();
     let applied = 0;
     // Updates arrive in bursts between event-loop turns, as from many sockets; flushes run meanwhile.
@@ -59,6 +62,7 @@ export async function benchPersistence(options = { rows: 5000, edits: 200_000, b
     await log.flush();
     await materializer.flush();
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     materializer.stop();
 
     // Check the last edit of every cell reached DuckDB, so the number counts persisted edits only.
@@ -83,6 +87,7 @@ export async function benchPersistence(options = { rows: 5000, edits: 200_000, b
       edits: options.edits,
       seconds,
       editsPerSecond,
+      cpuSeconds: (used.user + used.system) / 1e6,
       logBatches: log.stats.batches - before.batches,
       materializedRows: materializer.stats.rows - before.rows,
       baselineEdits: options.baselineEdits,
