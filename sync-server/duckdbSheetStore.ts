@@ -65,6 +65,12 @@ export class DuckDBSheetStore implements SheetStore {
     this.materializer.stop();
   }
 
+  /** Resolves when the materializer can take batches (its worker, if any, is listening). */
+  async ready(): Promise<void> {
+    const source = this.materializer.source as { ready?: Promise<void> };
+    await source.ready;
+  }
+
   /** Stops the materializer's worker (after the last flush). */
   close(): Promise<void> {
     return this.materializer.close();

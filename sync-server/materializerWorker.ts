@@ -2,7 +2,6 @@
 // room applied, in the room's order, with the writer and origin it had. The materialization tracker
 // observes the replicas and reads the batches, so none of that work runs on the relaying thread; the
 // main thread writes the batches to DuckDB (one owner of the file). Started by replicaBatchSource.ts.
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
@@ -85,13 +84,4 @@ export function serveReplicas(port: { on(event: 'message', listener: (message: T
   port.postMessage({ t: 'ready', id: 0 });
 }
 
-if (parentPort) {
-  // Background work: on Linux the nice value is per thread (pid 0 is this thread), so under CPU
-  // contention the relaying thread and DuckDB's commits go first. Lowering needs no privilege.
-  try {
-    setPriority(0, 10);
-  } catch {
-    // Not supported here: run at the normal priority.
-  }
-  serveReplicas(parentPort as never, (workerData as { rowsPerChunk?: number } | null)?.rowsPerChunk);
-}
+if (parentPort) serveReplicas(parentPort as never, (workerData as { rowsPerChunk?: number } | null)?.rowsPerChunk);

@@ -35,7 +35,12 @@ export class ReplicaBatchSource implements BatchSource {
   starts = 0;
   private broken: Error | null = null;
 
+  /** Resolves once the first worker listens (start-up waits for it, so the first flushes are not late). */
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
+
   constructor(private readonly options: { rowsPerChunk?: number } = {}) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.start();
   }
 
@@ -55,7 +60,10 @@ export class ReplicaBatchSource implements BatchSource {
     // The worker never keeps the process alive: shutdown flushes, then terminates it.
     worker.unref();
     worker.on('message', (message: FromWorker) => {
-      if (message.t === 'ready') return void (ready = true);
+      if (message.t === 'ready') {
+        ready = true;
+        return this.markReady();
+      }
       const waiter = this.waiting.get(message.id);
       if (!waiter) return;
       this.waiting.delete(message.id);
@@ -73,6 +81,7 @@ export class ReplicaBatchSource implements BatchSource {
         // It dies as it starts: restarting would only loop. Every take fails from now on (/health).
         this.broken = error;
         logger.fatal({ code }, 'the materializer worker exits as it starts; materializing stops');
+        this.markReady();
         return;
       }
       // A new worker with fresh replicas: every sheet is rebuilt whole from the room's document.

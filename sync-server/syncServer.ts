@@ -92,6 +92,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     worker: options.materializerWorker ?? process.env.CELLAR_MATERIALIZER_WORKER !== '0',
   });
   const log = new UpdateLog(db.log);
+  await sheets.ready();
   // Trashed sheets are not known (sockets 4404, reads 404) until restored; expired trash goes for good.
   await purgeExpiredTrash(db);
   const known = await sheets.known();
