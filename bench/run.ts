@@ -51,7 +51,7 @@ if (wanted('relay')) {
 
 8 stock y-websocket clients (Node, \`ws\`) × 50 cell edits/s each on one sheet, 8 s per server per round, 5 rounds;
 in each round both servers run the same workload one after the other (which goes first alternates). Reference:
-@y/websocket-server 0.1.1 (no persistence); Cellar: update log + materializer (worker) + arbiter. Latency: a
+@y/websocket-server 0.1.1 (no persistence); Cellar: update log + materializer + arbiter. Latency: a
 client's edit → each other client observes it (same process clock). Durable: an edit → the server's save
 acknowledgement covering it (committed to DuckDB). Server CPU: the server process, all its threads, while
 the clients edit.

@@ -40,7 +40,7 @@ export interface BatchSource {
   close?(): Promise<void>;
 }
 
-/** Batches read from the room's own document, on this thread (unit tests, CELLAR_MATERIALIZER_WORKER=0). */
+/** Batches read from the room's own document, on this thread (the default; CELLAR_MATERIALIZER_WORKER=1 uses the worker). */
 export class LocalBatchSource implements BatchSource {
   private readonly tracker: MaterializationTracker;
   constructor(rowsPerChunk?: number) {

@@ -42,7 +42,7 @@ export interface SyncServerOptions {
   maxMessageBytes?: number;
   idleUnloadMs?: number;
   materializeIntervalMs?: number;
-  /** Read documents for the materializer in a worker thread with replicas (default: CELLAR_MATERIALIZER_WORKER, on unless 0). */
+  /** Read documents for the materializer in a worker thread with replicas (default: CELLAR_MATERIALIZER_WORKER=1, off otherwise). */
   materializerWorker?: boolean;
   /** Parts attached to every room (merge arbitration, cluster streams). */
   parts?: RoomPart[];
@@ -89,7 +89,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const db = await openDatabase(options.databaseFile);
   const sheets = new DuckDBSheetStore(db, {
     intervalMs: options.materializeIntervalMs,
-    worker: options.materializerWorker ?? process.env.CELLAR_MATERIALIZER_WORKER !== '0',
+    // Off by default: measured on the relay workload it saved the relaying thread no CPU worth a second copy
+    // of every loaded document (docs/PERFORMANCE.md); CELLAR_MATERIALIZER_WORKER=1 turns it on.
+    worker: options.materializerWorker ?? process.env.CELLAR_MATERIALIZER_WORKER === '1',
   });
   const log = new UpdateLog(db.log);
   await sheets.ready();
