@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { benchAbuse, renderAbuseMarkdown } from './abuse';
 import { benchCluster, renderClusterMarkdown } from './cluster';
+import { ensureBuild } from '../e2e/servers';
 import { benchGrid } from './grid';
 import { benchInsights, renderInsightsMarkdown } from './insights';
 import { benchPersistence } from './persistence';
@@ -99,7 +100,8 @@ right after a fresh client's first sync it also holds that reply.
 }
 
 if (wanted('insights')) {
-  log('insights (generates 100k products / 1M sales)…');
+  log('insights (generates 100k products / 1M sales; builds the web app if needed)…');
+  ensureBuild(log);
   const report = await benchInsights({ log });
   sections.push(renderInsightsMarkdown(report));
 }
