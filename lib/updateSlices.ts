@@ -6,7 +6,7 @@
 // Why this is safe: a client's item refers to its own earlier items (lower clocks) or to other clients' items,
 // never to a later item of its own; a slice that refers to another client's item in a later slice is kept
 // pending by Yjs until that slice is applied (the whole update was checked before the first slice).
-// Pure: runs in a worker thread (sync-server/updateSliceWorker.ts), where it is the decoding that costs.
+// Pure: runs in a worker thread (sync-server/updateWorkerThread.ts), where it is the decoding that costs.
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 

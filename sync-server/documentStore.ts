@@ -31,7 +31,11 @@ export interface DocumentStore {
   lastSeq(sheetId: string): number;
   /** Resolves when everything appended so far is committed. */
   flush(): Promise<void>;
-  /** Replaces the stored updates up to `uptoSeq` with `state`, which holds every one of them. */
-  compact(sheetId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
+  /**
+   * Replaces the stored updates up to `uptoSeq` (appended: flushed first) with one snapshot that holds every
+   * one of them, built from what is stored, off the event loop; resolves with the snapshot's size, or null
+   * when this store keeps no snapshots.
+   */
+  compact(sheetId: string, uptoSeq: number): Promise<number | null>;
   watch(watcher: DurabilityWatcher): void;
 }

@@ -43,9 +43,14 @@ export interface SheetBatch {
   conflicts: Array<{ record: ConflictRecord; identity: string | null }>;
   meta: { title: string; template: string; createdAt: number };
   liveRows: number;
-  /** Log sequence the document had reached when it was read. */
+  /** Whether the batch holds everything that was pending (a batch cut at its deadline leaves the rest for the next). */
+  complete: boolean;
+  /** Log sequence the document had reached when it was read; NOT_MATERIALIZED_SEQ for a batch that is not complete. */
   seq: number;
 }
+
+/** The `materialized_seq` of a sheet whose changes are only partly written: never a log sequence, so a crash rebuilds it. */
+export const NOT_MATERIALIZED_SEQ = -1;
 
 interface TrackedSheet {
   sheetId: string;
@@ -58,6 +63,9 @@ interface TrackedSheet {
   schemaDirty: boolean;
   metaDirty: boolean;
   adjustmentIndex: AdjustmentIndex | null;
+  /** Rows not soft-deleted, as last counted (null: never counted); stale once rows come, go or are (un)deleted. */
+  liveRows: number | null;
+  liveRowsStale: boolean;
   seqSource: () => number;
   detach: () => void;
 }
@@ -81,6 +89,8 @@ export class MaterializationTracker {
       schemaDirty: rebuild,
       metaDirty: rebuild,
       adjustmentIndex: null,
+      liveRows: null,
+      liveRowsStale: true,
       seqSource,
       detach: () => undefined,
     };
@@ -95,6 +105,7 @@ export class MaterializationTracker {
     const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => {
       for (const event of events) {
         if (event.target === rowsMap(doc)) {
+          tracked.liveRowsStale = true;
           for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
             tracked.dirtyRows.add(key);
             // A new row arrives with its cells: they start its cells' history.
@@ -109,6 +120,7 @@ export class MaterializationTracker {
         const path = event.path; // computed on each access: read once
         const rowId = String(path[0]);
         tracked.dirtyRows.add(rowId);
+        if (path.length === 1 && (event as Y.YMapEvent<unknown>).keysChanged.has('deleted')) tracked.liveRowsStale = true;
         if (path.length === 2 && path[1] === 'cells') {
           for (const col of (event as Y.YMapEvent<unknown>).keysChanged) changed(rowId, col, transaction.origin);
         }
@@ -161,7 +173,7 @@ export class MaterializationTracker {
 
   isDirty(sheetId: string): boolean {
     const t = this.sheets.get(sheetId);
-    return !!t && (t.dirtyRows.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
+    return !!t && (t.dirtyRows.size > 0 || t.changedCells.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
   }
 
   /** The tracked sheets with something to write. */
@@ -169,45 +181,59 @@ export class MaterializationTracker {
     return [...this.sheets.keys()].filter((id) => this.isDirty(id));
   }
 
-  /** Reads the sheet's pending changes into a batch and clears them; null when nothing is pending. */
-  take(sheetId: string): SheetBatch | null {
+  /**
+   * Reads the sheet's pending changes into a batch and clears what it read; null when nothing is pending.
+   * With a `deadline` (a performance.now() time) it stops reading dirty rows and changed cells once past it
+   * and leaves the rest pending: a big change (a 100,000-row import) is written over several flushes, each
+   * read in a few milliseconds, instead of holding the thread for hundreds. Such a batch is not `complete`
+   * and does not mark the log sequence as materialized (crash recovery then rebuilds the sheet).
+   */
+  take(sheetId: string, deadline = Infinity): SheetBatch | null {
     const tracked = this.sheets.get(sheetId);
     if (!tracked || !this.isDirty(sheetId)) return null;
     const { doc } = tracked;
-    // Everything below is read synchronously from the document, so the batch is one consistent state.
+    // Everything below is read synchronously from the document, so each row is one consistent state.
     const schemaChanged = tracked.schemaDirty;
     const columns = storedColumns(doc);
     const rows = rowsMap(doc);
-    const rowIds = schemaChanged ? [...rows.keys()] : [...tracked.dirtyRows];
-    const changedCells = [...tracked.changedCells.values()];
     const conflicts = tracked.newConflicts;
     const meta = readMeta(doc);
-    tracked.dirtyRows = new Set();
-    tracked.changedCells = new Map();
+    if (schemaChanged) tracked.dirtyRows = new Set(rows.keys());
     tracked.newConflicts = [];
     tracked.schemaDirty = false;
     tracked.metaDirty = false;
     tracked.adjustmentIndex ??= indexAdjustments(adjustmentsArray(doc).toArray().filter(isAdjustment));
     const index = tracked.adjustmentIndex;
-    let liveRows = 0;
-    rows.forEach((row) => {
-      if (row.get('deleted') !== true) liveRows++;
-    });
-    const removedRows = schemaChanged ? [] : rowIds.filter((id) => !(rows.get(id) instanceof Y.Map));
+    // A changed schema rewrites the table whole: all its rows in this batch. Otherwise rows get the first half
+    // of the time left, history the rest.
+    const started = performance.now();
+    const rowDeadline = schemaChanged ? Infinity : started + (deadline - started) / 2;
+    const rowIds: string[] = [];
+    const removedRows: string[] = [];
     const rowChunks = new ColumnChunks(3 + columns.length, this.rowsPerChunk);
-    for (const rowId of rowIds) {
+    for (const rowId of tracked.dirtyRows) {
+      tracked.dirtyRows.delete(rowId);
+      rowIds.push(rowId);
       const row = rows.get(rowId);
-      if (!(row instanceof Y.Map)) continue;
-      const cells = row.get('cells');
-      const values: BatchValue[] = [rowId, textOf(row.get('order')), row.get('deleted') === true];
-      for (const column of columns) {
-        const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
-        values.push(typed(column.type, resolveCell(cell, index.get(cellKey(rowId, column.id)))));
+      if (!(row instanceof Y.Map)) {
+        if (!schemaChanged) removedRows.push(rowId);
+      } else {
+        const cells = row.get('cells');
+        const values: BatchValue[] = [rowId, textOf(row.get('order')), row.get('deleted') === true];
+        for (const column of columns) {
+          const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
+          values.push(typed(column.type, resolveCell(cell, index.get(cellKey(rowId, column.id)))));
+        }
+        rowChunks.push(values);
       }
-      rowChunks.push(values);
+      if ((rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
     }
+    const changedCells: ChangedCell[] = [];
     const history = new ColumnChunks(6, this.rowsPerChunk * 10);
-    for (const { row, col, identity } of changedCells) {
+    for (const [key, changed] of tracked.changedCells) {
+      tracked.changedCells.delete(key);
+      changedCells.push(changed);
+      const { row, col, identity } = changed;
       const rowMap = rows.get(row);
       const cells = rowMap instanceof Y.Map ? rowMap.get('cells') : undefined;
       const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
@@ -215,7 +241,20 @@ export class MaterializationTracker {
       const latestAdjustment = adjustments?.at(-1);
       const stamp = latestAdjustment && (!cell || latestAdjustment.t > cell.t) ? latestAdjustment : cell;
       history.push([row, col, JSON.stringify(resolveCell(cell, adjustments)) ?? null, stamp && Number.isFinite(stamp.t) ? stamp.t : null, stamp ? textOf(stamp.by) : null, identity]);
+      if ((changedCells.length & 127) === 0 && performance.now() > deadline) break;
     }
+    const complete = tracked.dirtyRows.size === 0 && tracked.changedCells.size === 0;
+    // Counting live rows walks every row (~30 ms at 100,000): only when rows came, went or were (un)deleted,
+    // and not for a cut batch (its count may lag; the complete batch that follows has it right).
+    if (tracked.liveRows === null || (tracked.liveRowsStale && complete)) {
+      let live = 0;
+      rows.forEach((row) => {
+        if (row.get('deleted') !== true) live++;
+      });
+      tracked.liveRows = live;
+      tracked.liveRowsStale = false;
+    }
+    const liveRows = tracked.liveRows;
     const rowCount = rowChunks.count;
     return {
       sheetId,
@@ -230,7 +269,8 @@ export class MaterializationTracker {
       conflicts,
       meta: { title: textOf(meta.title), template: textOf(meta.template), createdAt: meta.createdAt },
       liveRows,
-      seq: tracked.seqSource(),
+      complete,
+      seq: complete ? tracked.seqSource() : NOT_MATERIALIZED_SEQ,
     };
   }
 
@@ -243,6 +283,7 @@ export class MaterializationTracker {
     if (!tracked) return;
     tracked.schemaDirty = true;
     tracked.metaDirty = true;
+    tracked.liveRowsStale = true;
     for (const id of batch.rowIds) tracked.dirtyRows.add(id);
     // A cell changed again since keeps its newer identity.
     for (const cell of batch.changedCells) {

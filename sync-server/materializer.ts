@@ -40,6 +40,9 @@ export interface BatchSource {
   close?(): Promise<void>;
 }
 
+/** How long one take may read documents on the relaying thread before it leaves the rest for the next. */
+const TAKE_BUDGET_MS = 20;
+
 /** Batches read from the room's own document, on this thread (the default; CELLAR_MATERIALIZER_WORKER=1 uses the worker). */
 export class LocalBatchSource implements BatchSource {
   private readonly tracker: MaterializationTracker;
@@ -52,11 +55,13 @@ export class LocalBatchSource implements BatchSource {
   detach(sheetId: string): void {
     this.tracker.detach(sheetId);
   }
+  /** Reads for at most about TAKE_BUDGET_MS (this is the relaying thread): what is left waits for the next take. */
   take(skip: ReadonlySet<string>): SheetBatch[] {
+    const deadline = performance.now() + TAKE_BUDGET_MS;
     return this.tracker
       .dirtySheets()
       .filter((id) => !skip.has(id))
-      .map((id) => this.tracker.take(id))
+      .map((id) => this.tracker.take(id, deadline))
       .filter((batch): batch is SheetBatch => batch !== null);
   }
   giveBack(batch: SheetBatch): void {
@@ -135,37 +140,10 @@ export class Materializer {
   async flush(options: { force?: boolean } = {}): Promise<void> {
     while (this.running) await this.running;
     this.running = (async () => {
-      const batches = await this.source.take(options.force ? new Set() : this.health.waiting());
-      for (const batch of batches) {
-        const started = performance.now();
-        let result: { rows: number; schemaChanged: boolean };
-        try {
-          result = await this.writeSheet(batch);
-        } catch (err) {
-          this.source.giveBack(batch);
-          const retryMs = this.health.failed(batch.sheetId, err);
-          logger.error({ err, sheetId: batch.sheetId, retryMs }, 'materializing the sheet failed; retrying later, other sheets go on');
-          continue;
-        }
-        if (this.health.succeeded(batch.sheetId)) logger.info({ sheetId: batch.sheetId }, 'materializing the sheet works again');
-        this.viewsStale ||= result.schemaChanged;
-        this.stats.ms += performance.now() - started;
-        this.stats.flushes += 1;
-        try {
-          this.options.onMaterialized?.({ sheetId: batch.sheetId, template: batch.meta.template as TemplateName, rows: result.rows, at: Date.now() });
-        } catch (err) {
-          logger.warn({ err, sheetId: batch.sheetId }, 'a change listener failed');
-        }
-      }
-      if (this.viewsStale) {
-        try {
-          await this.refreshWorkspaceViews();
-          this.viewsStale = false;
-          this.viewsError = null;
-        } catch (err) {
-          this.viewsError = String((err as Error)?.message ?? err).slice(0, 300);
-          logger.error({ err }, 'rebuilding the workspace views failed; retrying on the next flush');
-        }
+      // A batch cut at its read budget (a big import) leaves the rest pending: take again after a turn of the event loop.
+      for (let more = true; more; ) {
+        more = await this.writeBatches(await this.source.take(options.force ? new Set() : this.health.waiting()));
+        if (more) await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     try {
@@ -173,6 +151,44 @@ export class Materializer {
     } finally {
       this.running = null;
     }
+  }
+
+  /** Writes batches one by one; returns whether one of them left changes pending (it was not complete). */
+  private async writeBatches(batches: SheetBatch[]): Promise<boolean> {
+    let more = false;
+    for (const batch of batches) {
+      const started = performance.now();
+      let result: { rows: number; schemaChanged: boolean };
+      try {
+        result = await this.writeSheet(batch);
+      } catch (err) {
+        this.source.giveBack(batch);
+        const retryMs = this.health.failed(batch.sheetId, err);
+        logger.error({ err, sheetId: batch.sheetId, retryMs }, 'materializing the sheet failed; retrying later, other sheets go on');
+        continue;
+      }
+      more ||= !batch.complete;
+      if (this.health.succeeded(batch.sheetId)) logger.info({ sheetId: batch.sheetId }, 'materializing the sheet works again');
+      this.viewsStale ||= result.schemaChanged;
+      this.stats.ms += performance.now() - started;
+      this.stats.flushes += 1;
+      try {
+        this.options.onMaterialized?.({ sheetId: batch.sheetId, template: batch.meta.template as TemplateName, rows: result.rows, at: Date.now() });
+      } catch (err) {
+        logger.warn({ err, sheetId: batch.sheetId }, 'a change listener failed');
+      }
+    }
+    if (this.viewsStale) {
+      try {
+        await this.refreshWorkspaceViews();
+        this.viewsStale = false;
+        this.viewsError = null;
+      } catch (err) {
+        this.viewsError = String((err as Error)?.message ?? err).slice(0, 300);
+        logger.error({ err }, 'rebuilding the workspace views failed; retrying on the next flush');
+      }
+    }
+    return more;
   }
 
   /** Health of materialization: the sheets that currently fail (empty when all is well). */

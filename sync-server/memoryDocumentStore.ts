@@ -1,5 +1,6 @@
 // A document store in memory, for fast unit tests of rooms without DuckDB or child processes. Commits
 // happen on the next microtask, so durability is asynchronous as with the real log.
+import * as Y from 'yjs';
 import type { DocumentStore, DurabilityWatcher, StoredDocument } from './documentStore';
 
 export class MemoryDocumentStore implements DocumentStore {
@@ -44,10 +45,15 @@ export class MemoryDocumentStore implements DocumentStore {
     while (this.committing) await this.committing;
   }
 
-  async compact(sheetId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+  async compact(sheetId: string, uptoSeq: number): Promise<number> {
     await this.flush();
+    const snapshot = this.snapshots.get(sheetId);
+    const log = this.logs.get(sheetId) ?? [];
+    const updates = [...(snapshot ? [snapshot.state] : []), ...log.filter((entry) => entry.seq <= uptoSeq).map((entry) => entry.update)];
+    const state = Y.mergeUpdates(updates);
     this.snapshots.set(sheetId, { state, seq: uptoSeq });
-    this.logs.set(sheetId, (this.logs.get(sheetId) ?? []).filter((entry) => entry.seq > uptoSeq));
+    this.logs.set(sheetId, log.filter((entry) => entry.seq > uptoSeq));
+    return state.byteLength;
   }
 
   private commit(): void {

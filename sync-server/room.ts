@@ -18,7 +18,7 @@ import { checkUpdate, UpdateCheck } from '../lib/updateGuard';
 import { AwarenessGate } from './awarenessGate';
 import { HeldUpdates } from './heldUpdates';
 import { logger } from './logger';
-import { updateSlicer } from './updateSlicer';
+import { updateWorker } from './updateWorker';
 import type { RoomPart } from './roomPart';
 import type { RoomSocket } from './roomSocket';
 
@@ -216,7 +216,7 @@ export class Room {
    * meanwhile only by server-side edits; other sockets' updates wait in the inbox.
    */
   private async receiveBigUpdate(socket: RoomSocket, update: Uint8Array): Promise<void> {
-    const slices = await updateSlicer.slice(update, STRUCTS_PER_SLICE);
+    const slices = await updateWorker.slice(update, STRUCTS_PER_SLICE);
     const check = new UpdateCheck(this.doc);
     let verdict;
     let turn = performance.now();

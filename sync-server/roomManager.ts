@@ -2,7 +2,6 @@
 // or server-side holds, and unloads them once idle and everything is flushed and compacted. Storage is
 // behind two interfaces (documentStore.ts, sheetStore.ts); everything else a room does is a part.
 import type { IncomingMessage } from 'node:http';
-import * as Y from 'yjs';
 import { initSheet } from '../lib/sheetDoc';
 import type { SheetMeta } from '../lib/schema';
 import type { DocumentStore } from './documentStore';
@@ -160,12 +159,13 @@ export class RoomManager {
     this.unloadTimers.delete(sheetId);
   }
 
+  /** Compacts the stored log up to what is appended now (the store builds the snapshot off this thread). */
   private async compact(room: Room): Promise<void> {
     const since = this.sinceSnapshot.get(room.sheetId);
     const seq = this.documents.lastSeq(room.sheetId);
-    const state = Y.encodeStateAsUpdate(room.doc);
-    if (since) Object.assign(since, { updates: 0, bytes: 0, snapshotBytes: state.byteLength });
-    await this.documents.compact(room.sheetId, state, seq);
+    if (since) Object.assign(since, { updates: 0, bytes: 0 });
+    const snapshotBytes = await this.documents.compact(room.sheetId, seq);
+    if (since && snapshotBytes !== null) since.snapshotBytes = snapshotBytes;
   }
 
   /** Flushes the room's log and parts and compacts, until no update raced the flush. */
@@ -174,7 +174,8 @@ export class RoomManager {
       const seen = room.updates;
       await this.documents.flush();
       await room.flushParts();
-      if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room);
+      // A failed compaction loses nothing (the log keeps every update): the room unloads all the same.
+      if ((this.sinceSnapshot.get(room.sheetId)?.updates ?? 0) > 0) await this.compact(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'compaction failed; the log keeps everything'));
       if (room.updates === seen || !room.idle) return;
     }
   }

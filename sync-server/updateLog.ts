@@ -6,6 +6,7 @@ import * as encoding from 'lib0/encoding';
 import type { StateVector } from '../lib/protocol';
 import type { DocumentStore, DurabilityWatcher, StoredDocument } from './documentStore';
 import { logger } from './logger';
+import { updateWorker } from './updateWorker';
 
 interface PendingUpdate {
   sheetId: string;
@@ -41,6 +42,7 @@ export class UpdateLog implements DocumentStore {
   private failure: Error | null = null;
   private insertOne: Promise<DuckDBPreparedStatement> | null = null;
   private insertMany: Promise<DuckDBPreparedStatement> | null = null;
+  private readonly compactions = new Map<string, Promise<number>>();
   stats = { updates: 0, batches: 0, bytes: 0 };
 
   constructor(
@@ -114,11 +116,27 @@ export class UpdateLog implements DocumentStore {
   }
 
   /**
-   * Replaces the log up to `uptoSeq` with one snapshot. The caller passes the document state that
-   * contains every update up to `uptoSeq`; those updates must already be committed (flush first).
+   * Replaces the log up to `uptoSeq` with one snapshot, merged from the stored snapshot and log in the update
+   * worker (encoding a big document on this thread stalled every socket for a second or more). One sheet's
+   * compactions run one after another, so an older snapshot never replaces a newer one.
    */
-  async compact(sheetId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+  compact(sheetId: string, uptoSeq: number): Promise<number> {
+    const previous = this.compactions.get(sheetId) ?? Promise.resolve(0);
+    const next = previous.catch(() => 0).then(() => this.compactNow(sheetId, uptoSeq));
+    this.compactions.set(sheetId, next);
+    const forget = () => {
+      if (this.compactions.get(sheetId) === next) this.compactions.delete(sheetId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async compactNow(sheetId: string, uptoSeq: number): Promise<number> {
     await this.flush();
+    const snapshot = await this.connection.runAndReadAll('SELECT data FROM doc_snapshots WHERE sheet_id = $id', { id: sheetId });
+    const log = await this.connection.runAndReadAll('SELECT data FROM doc_updates WHERE sheet_id = $id AND seq <= $seq ORDER BY seq', { id: sheetId, seq: uptoSeq });
+    const updates = [...snapshot.getRows().map((row) => blobBytes(row[0])), ...log.getRows().flatMap((row) => unframeUpdates(blobBytes(row[0])))];
+    const state = await updateWorker.merge(updates);
     await this.exclusive(async () => {
       await this.connection.run('BEGIN TRANSACTION');
       try {
@@ -134,6 +152,7 @@ export class UpdateLog implements DocumentStore {
         throw error;
       }
     });
+    return state.byteLength;
   }
 
   async deleteSheet(sheetId: string): Promise<void> {

@@ -82,8 +82,9 @@ export class RelayDocumentStore implements DocumentStore {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  async compact(): Promise<void> {
+  async compact(): Promise<null> {
     // The persister compacts; a relay keeps nothing.
+    return null;
   }
 
   /** The persister says this state vector of the sheet is committed to DuckDB. */

@@ -68,7 +68,9 @@ export async function startSyncServerProcess(options: { dataDir?: string; port?:
   const secret = 'test-secret-0123456789';
   let output = '';
   // One process (no tsx CLI wrapper), so SIGKILL really kills the server holding the DuckDB file.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'sync-server/main.ts'], {
+  // CELLAR_SERVER_NODE_ARGS: extra node flags for every sync server a test or bench starts (profiling: `--cpu-prof`).
+  const extraArgs = process.env.CELLAR_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extraArgs, ...(options.nodeArgs ?? []), '--import', 'tsx', 'sync-server/main.ts'], {
     env: {
       ...process.env,
       SYNC_PORT: String(port),

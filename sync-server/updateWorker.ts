@@ -1,18 +1,20 @@
-// Slices big updates in one worker thread (sync-server/updateSliceWorker.ts), started on first use and
-// stopped when idle, so a server that never sees a big frame never starts it. Requests are answered in
-// order; a worker that dies fails its requests (the sockets concerned are closed) and is restarted on the
-// next one.
+// Yjs work off the event loop, in one worker thread (sync-server/updateWorkerThread.ts): big updates cut
+// into slices, and stored updates merged into a snapshot for compaction. Started on first use and stopped
+// when idle, so a server that never needs it never starts it. Requests are answered in order; a worker that
+// dies fails its requests (sockets concerned are closed, a compaction is retried later) and is restarted on
+// the next one.
 import { Worker } from 'node:worker_threads';
 import { logger } from './logger';
+import type { UpdateWorkRequest } from './updateWorkerThread';
 
 const IDLE_STOP_MS = 30_000;
 
 interface Pending {
-  resolve: (slices: Uint8Array[]) => void;
+  resolve: (results: Uint8Array[]) => void;
   reject: (error: Error) => void;
 }
 
-export class UpdateSlicer {
+export class UpdateWorker {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -20,15 +22,27 @@ export class UpdateSlicer {
 
   /** The update cut into slices applied in order give the same document; rejects if it is not a Yjs update. */
   slice(update: Uint8Array, structsPerSlice: number): Promise<Uint8Array[]> {
+    // A copy: the socket's buffer may be a view into a larger one the caller still uses.
+    const copy = update.slice();
+    return this.request((id) => ({ id, op: 'slice', update: copy, structsPerSlice }), [copy.buffer as ArrayBuffer]);
+  }
+
+  /** The document `updates` make (a snapshot and the log after it, in order), encoded as one update. */
+  async merge(updates: Uint8Array[]): Promise<Uint8Array> {
+    const [state] = await this.request((id) => ({ id, op: 'merge', updates }));
+    return state;
+  }
+
+  private request(make: (id: number) => UpdateWorkRequest, transfer: ArrayBuffer[] = []): Promise<Uint8Array[]> {
     const worker = this.start();
     const id = this.nextId++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     return new Promise<Uint8Array[]>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      // A copy: the socket's buffer may be a view into a larger one the caller still uses.
-      const copy = update.slice();
-      worker.postMessage({ id, update: copy, structsPerSlice }, [copy.buffer as ArrayBuffer]);
+      // Held while it has work: a caller awaiting an answer keeps the process alive (unref'd when idle).
+      worker.ref();
+      worker.postMessage(make(id), transfer);
     });
   }
 
@@ -36,32 +50,35 @@ export class UpdateSlicer {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
-    this.failAll(new Error('the update slicer stopped'));
+    this.failAll(new Error('the update worker stopped'));
     if (worker) await worker.terminate();
   }
 
   private start(): Worker {
     if (this.worker) return this.worker;
     // The worker is TypeScript, as the server: it registers tsx's loader before importing its module.
-    const url = new URL('./updateSliceWorker.ts', import.meta.url).href;
+    const url = new URL('./updateWorkerThread.ts', import.meta.url).href;
     const worker = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`, { eval: true });
-    worker.on('message', ({ id, slices, error }: { id: number; slices?: Uint8Array[]; error?: string }) => {
+    worker.on('message', ({ id, results, error }: { id: number; results?: Uint8Array[]; error?: string }) => {
       const request = this.pending.get(id);
       this.pending.delete(id);
       if (request) {
-        if (slices) request.resolve(slices.map((s) => new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
-        else request.reject(new Error(error ?? 'slicing failed'));
+        if (results) request.resolve(results.map((s) => new Uint8Array(s.buffer, s.byteOffset, s.byteLength)));
+        else request.reject(new Error(error ?? 'the update worker failed'));
       }
-      if (this.pending.size === 0) this.stopWhenIdle();
+      if (this.pending.size === 0) {
+        worker.unref();
+        this.stopWhenIdle();
+      }
     });
     worker.on('error', (err) => {
-      logger.error({ err }, 'update slicer worker failed');
+      logger.error({ err }, 'the update worker failed');
       if (this.worker === worker) this.worker = null;
       this.failAll(err);
     });
     worker.on('exit', () => {
       if (this.worker === worker) this.worker = null;
-      this.failAll(new Error('the update slicer exited'));
+      this.failAll(new Error('the update worker exited'));
     });
     // Never what keeps the process alive (after the listeners: adding one refs the worker again).
     worker.unref();
@@ -87,5 +104,5 @@ export class UpdateSlicer {
   }
 }
 
-/** One slicer for the process (rooms share it). */
-export const updateSlicer = new UpdateSlicer();
+/** One update worker for the process (rooms and the update log share it). */
+export const updateWorker = new UpdateWorker();

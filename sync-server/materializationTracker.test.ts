@@ -1,0 +1,78 @@
+// A take with a deadline reads part of a big change and leaves the rest pending: taken again and again, the
+// batches cover every row and every changed cell exactly once, only the last is complete, and only it carries
+// the log sequence (a crash between them rebuilds the sheet).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as Y from 'yjs';
+import { HybridLogicalClock } from '../lib/hlc';
+import { initSheet, insertRows, readColumns, setCell } from '../lib/sheetDoc';
+import { MaterializationTracker, NOT_MATERIALIZED_SEQ, type SheetBatch } from './materializationTracker';
+
+function sheetWithRows(count: number): { doc: Y.Doc; ids: string[]; editor: { clock: HybridLogicalClock; userId: string } } {
+  const doc = new Y.Doc();
+  initSheet(doc, { title: 'big', template: 'products', createdAt: 1_700_000_000_000 });
+  const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+  const sku = readColumns(doc).find((c) => c.name === 'sku')!;
+  const ids = insertRows(doc, Array.from({ length: count }, (_, i) => ({ [sku.id]: `SKU-${i}` })), {}, editor);
+  return { doc, ids, editor };
+}
+
+function takeAll(tracker: MaterializationTracker, sheetId: string, deadline: () => number): SheetBatch[] {
+  const batches: SheetBatch[] = [];
+  for (let batch = tracker.take(sheetId, deadline()); batch; batch = tracker.take(sheetId, deadline())) batches.push(batch);
+  return batches;
+}
+
+test('a take past its deadline leaves the rest pending; the batches cover every row and cell once', () => {
+  const { doc, ids } = sheetWithRows(0);
+  const tracker = new MaterializationTracker(100);
+  let seq = 7;
+  tracker.track('s1', doc, () => seq, false);
+  const editor = { clock: new HybridLogicalClock(), userId: 'ben' };
+  const sku = readColumns(doc).find((c) => c.name === 'sku')!;
+  const name = readColumns(doc).find((c) => c.name === 'name')!;
+  const added = insertRows(doc, Array.from({ length: 1000 }, (_, i) => ({ [sku.id]: `S${i}`, [name.id]: `Item ${i}` })), {}, editor);
+  seq = 8;
+  assert.equal(ids.length, 0);
+
+  // A deadline already past: each take reads the minimum (one check's worth) and stops.
+  const batches = takeAll(tracker, 's1', () => performance.now() - 1);
+  assert.ok(batches.length > 5, `a past deadline cuts the change into many batches (got ${batches.length})`);
+  assert.deepEqual(
+    batches.map((b) => b.complete),
+    batches.map((_, i) => i === batches.length - 1),
+    'only the last batch is complete',
+  );
+  assert.ok(batches.slice(0, -1).every((b) => b.seq === NOT_MATERIALIZED_SEQ), 'a cut batch never claims the log sequence');
+  assert.equal(batches.at(-1)!.seq, 8);
+
+  const rows = batches.flatMap((b) => b.rowIds);
+  assert.equal(rows.length, 1000, 'every row once');
+  assert.deepEqual(new Set(rows), new Set(added));
+  assert.equal(batches.reduce((n, b) => n + b.rowCount, 0), 1000);
+  const cells = batches.flatMap((b) => b.changedCells.map((c) => `${c.row}/${c.col}`));
+  assert.equal(new Set(cells).size, cells.length, 'no changed cell twice');
+  assert.equal(cells.length, 2000, 'both cells of every new row start their history');
+  assert.equal(tracker.take('s1', performance.now() - 1), null, 'nothing left');
+});
+
+test('an edit between cut batches is taken with the rest; without a deadline one batch takes everything', () => {
+  const { doc, ids, editor } = sheetWithRows(600);
+  const tracker = new MaterializationTracker(100);
+  tracker.track('s1', doc, () => 1, true);
+  const rebuild = tracker.take('s1', performance.now() - 1)!;
+  assert.equal(rebuild.schemaChanged, true);
+  assert.equal(rebuild.rowIds.length, 600, 'a rebuild (schema changed) takes every row whatever the deadline');
+
+  const price = readColumns(doc).find((c) => c.name === 'price')!;
+  for (const id of ids) setCell(doc, id, price.id, 5, editor);
+  const first = tracker.take('s1', performance.now() - 1)!;
+  assert.equal(first.complete, false);
+  setCell(doc, ids[0], price.id, 9, editor); // ids[0] was in the first batch: it is dirty again
+  const rest = takeAll(tracker, 's1', () => Infinity);
+  assert.equal(rest.length, 1);
+  assert.equal(rest[0].complete, true);
+  assert.equal(rest[0].seq, 1);
+  assert.ok(rest[0].rowIds.includes(ids[0]), 'the row edited again is taken again');
+  assert.equal(new Set([...first.rowIds, ...rest[0].rowIds]).size, 600);
+});
