@@ -16,7 +16,7 @@ import { Revocations } from './auth/revocations';
 import { socketAuthorizer } from './auth/socketAuthorizer';
 import { socketTokenRoute } from './auth/socketTokenRoute';
 import { SocketTokens } from './auth/socketTokens';
-import { ConnectionLimits, CLOSE_TRY_AGAIN_LATER } from './connectionLimits';
+import { AcceptPacer, ConnectionLimits, CLOSE_TRY_AGAIN_LATER } from './connectionLimits';
 import { openDatabase, type Database } from './database';
 import { DuckDBSheetStore } from './duckdbSheetStore';
 import { createInternalApi, type Route } from './internalApi';
@@ -159,18 +159,22 @@ export function serveSockets(http: Server, rooms: RoomManager, options: { maxMes
   const authorize = options.authorize;
   // Every accepted socket counts against the caps until it closes, authenticated or not (connectionLimits.ts).
   const connections = new ConnectionLimits();
-  http.on('upgrade', (request, socket, head) => {
-    const sheetKey = sheetIdFromUrl(request.url) ?? '';
-    const refusal = connections.admit(sheetKey);
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      if (refusal) return ws.close(CLOSE_TRY_AGAIN_LATER, refusal);
-      ws.once('close', () => connections.release(sheetKey));
-      handleSocket(ws, request, rooms, authorize).catch((err) => {
-        logger.error({ err }, 'socket setup failed');
-        ws.close(1011, 'internal error');
+  // A burst of sockets is accepted a batch per turn of the event loop (connectionLimits.ts AcceptPacer).
+  const pacer = new AcceptPacer();
+  http.on('upgrade', (request, socket, head) =>
+    pacer.run(socket, () => {
+      const sheetKey = sheetIdFromUrl(request.url) ?? '';
+      const refusal = connections.admit(sheetKey);
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (refusal) return ws.close(CLOSE_TRY_AGAIN_LATER, refusal);
+        ws.once('close', () => connections.release(sheetKey));
+        handleSocket(ws, request, rooms, authorize).catch((err) => {
+          logger.error({ err }, 'socket setup failed');
+          ws.close(1011, 'internal error');
+        });
       });
-    });
-  });
+    }),
+  );
   return () => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
   };
