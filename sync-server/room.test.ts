@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { encodeAwarenessUpdate, encodeSyncStep1, encodeUpdate } from '../lib/protocol';
 import { HybridLogicalClock } from '../lib/hlc';
 import { CLOSE_BAD_MESSAGE } from '../lib/protocol';
-import { initSheet, insertRows, readColumns, readRowOrder, rowsMap } from '../lib/sheetDoc';
+import { initSheet, insertRows, readColumns, readRowOrder, readSheet, rowsMap } from '../lib/sheetDoc';
 import { BIG_UPDATE_BYTES, FULL_SYNC_KEEP_MS, Room } from './room';
 import type { RoomPart } from './roomPart';
 import { fakeSocket } from './testing/fakeSocket';
@@ -194,5 +194,36 @@ test('a big frame that is not a Yjs update closes the socket with 4400', async (
   room.handleMessage(sender, encodeUpdate(garbage));
   await room.settled();
   assert.equal(sender.closed?.code, CLOSE_BAD_MESSAGE);
+  room.destroy();
+});
+
+test('a big stored document loads in slices, equal to what was stored, before the parts run', async () => {
+  const seed = new Y.Doc();
+  initSheet(seed, { title: 'Stored', template: 'products', createdAt: 1 });
+  const columns = Object.fromEntries(readColumns(seed).map((c) => [c.name, c.id]));
+  const editor = { clock: new HybridLogicalClock(), userId: 'u' };
+  // A snapshot and a log after it, as the store gives them.
+  const snapshot = (insertRows(seed, Array.from({ length: 12_000 }, (_, i) => ({ [columns.sku]: `S${i}`, [columns.stock]: i })), {}, editor), Y.encodeStateAsUpdate(seed));
+  const before = Y.encodeStateVector(seed);
+  insertRows(seed, [{ [columns.sku]: 'LAST', [columns.stock]: 1 }], {}, editor);
+  const log = Y.encodeStateAsUpdate(seed, before);
+  assert.ok(snapshot.byteLength > 1024 * 1024, 'past the size loaded in slices');
+
+  let afterLoadSaw = -1;
+  const room = new Room('s1', [{ afterLoad: (r) => void (afterLoadSaw = rowsMap(r.doc).size) }]);
+  const loading = room.load([snapshot, log]);
+  assert.equal(rowsMap(room.doc).size, 0, 'nothing of the big snapshot is applied before a turn of the event loop');
+  await loading;
+  assert.equal(afterLoadSaw, 12_001, 'the parts run once everything is applied');
+  assert.deepEqual(readSheet(room.doc), readSheet(seed));
+
+  const socket = fakeSocket();
+  room.addSocket(socket);
+  room.handleMessage(socket, encodeSyncStep1(new Y.Doc()));
+  const reply = socket.received.at(-1) as { type: string; update: Uint8Array };
+  assert.equal(reply.type, 'update');
+  const fresh = new Y.Doc();
+  Y.applyUpdate(fresh, reply.update);
+  assert.deepEqual(readSheet(fresh), readSheet(seed));
   room.destroy();
 });

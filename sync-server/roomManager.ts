@@ -137,7 +137,7 @@ export class RoomManager {
     this.sinceSnapshot.set(sheetId, { updates: stored.sinceSnapshot, bytes: stored.bytesSinceSnapshot, snapshotBytes: stored.snapshotBytes });
     const room = new Room(sheetId, this.parts);
     room.loadedUpdates = stored.updates.length;
-    room.load(stored.updates, stored.durable);
+    await room.load(stored.updates, stored.durable);
     this.loaded.set(sheetId, room);
     logger.info({ sheetId, ms: Math.round(performance.now() - started), updates: stored.updates.length }, 'room loaded');
     return room;

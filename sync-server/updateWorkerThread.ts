@@ -23,9 +23,18 @@ function mergeToState(updates: Uint8Array[]): Uint8Array {
   }
 }
 
+function work(request: UpdateWorkRequest): Uint8Array[] {
+  switch (request.op) {
+    case 'slice':
+      return sliceUpdate(request.update, request.structsPerSlice);
+    case 'merge':
+      return [mergeToState(request.updates)];
+  }
+}
+
 parentPort!.on('message', (request: UpdateWorkRequest) => {
   try {
-    const results = request.op === 'slice' ? sliceUpdate(request.update, request.structsPerSlice) : [mergeToState(request.updates)];
+    const results = work(request);
     parentPort!.postMessage({ id: request.id, results }, results.map((s) => s.buffer as ArrayBuffer));
   } catch (err) {
     parentPort!.postMessage({ id: request.id, error: (err as Error).message ?? String(err) });
