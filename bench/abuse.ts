@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
-import { insertRows, readColumns, rowsMap } from '../lib/sheetDoc';
+import { insertColumn, insertRows, readColumns, rowsMap } from '../lib/sheetDoc';
 import { awarenessMessage, awarenessUpdate, openRawSocket, updateMessage } from '../sync-server/testing/rawSocket';
 import { waitForDuckDbToEqualDocument } from '../sync-server/testing/duckDbEqualsDocument';
 import { connectStockClient } from '../sync-server/testing/stockClient';
@@ -338,6 +338,17 @@ export async function benchAbuse(log: (line: string) => void = console.log): Pro
         importMs = performance.now() - started;
         return `${response.status} in ${(importMs / 1000).toFixed(1)} s`;
       });
+      // A tiny message with a big effect: one new column means the sheet's table is rewritten from all 100,000 rows.
+      const client = connectStockClient(server.wsUrl, sheetId);
+      await client.synced();
+      await run('a column added to the 100,000-row sheet (its table rewritten)', sheetId, async () => {
+        const started = performance.now();
+        insertColumn(client.doc, { name: 'colour', type: 'text' }, null);
+        const shown = async () => ((await server.api(`/sheets/${sheetId}/window?rows=1`)).body.columns as Array<{ name: string }> | undefined)?.some((c) => c.name === 'colour') ?? false;
+        await waitFor(shown, { timeoutMs: 60_000, intervalMs: 50 });
+        return `in DuckDB after ${Math.round(performance.now() - started)} ms`;
+      });
+      client.destroy();
     }
   } finally {
     await server.stop('SIGTERM');

@@ -37,6 +37,8 @@ export function literal(value: string): string {
 }
 
 export const sheetTable = (sheetId: string) => ident(`sd_${sheetId}`);
+/** Where a sheet's table is rewritten before it replaces `sheetTable` ('sdr_' never equals 'sd_' + an id). */
+export const rebuildTable = (sheetId: string) => ident(`sdr_${sheetId}`);
 export const sheetView = (sheetId: string) => ident(`sheet_${sheetId}`);
 export const physicalColumn = (colId: string) => ident(`c_${hexOf(colId)}`);
 
@@ -55,9 +57,9 @@ function aliasOf(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
 }
 
-export function createSheetTableSql(sheetId: string, columns: readonly StoredColumn[]): string {
+export function createSheetTableSql(sheetId: string, columns: readonly StoredColumn[], table = sheetTable(sheetId)): string {
   const typed = columns.map((c) => `, ${physicalColumn(c.id)} ${SQL_TYPES[c.type]}`).join('');
-  return `CREATE OR REPLACE TABLE ${sheetTable(sheetId)} (row_id VARCHAR PRIMARY KEY, ord VARCHAR NOT NULL, deleted BOOLEAN NOT NULL${typed})`;
+  return `CREATE OR REPLACE TABLE ${table} (row_id VARCHAR PRIMARY KEY, ord VARCHAR NOT NULL, deleted BOOLEAN NOT NULL${typed})`;
 }
 
 /** Staging holds dates as text; the upsert casts them (TRY_CAST: a bad date becomes NULL, never an error). */
@@ -66,10 +68,10 @@ export function createStagingTableSql(stagingName: string, columns: readonly Sto
   return `CREATE OR REPLACE TEMP TABLE ${ident(stagingName)} (row_id VARCHAR, ord VARCHAR, deleted BOOLEAN${typed})`;
 }
 
-export function upsertFromStagingSql(sheetId: string, stagingName: string, columns: readonly StoredColumn[]): string {
+export function upsertFromStagingSql(sheetId: string, stagingName: string, columns: readonly StoredColumn[], table = sheetTable(sheetId)): string {
   const select = columns.map((c) => (c.type === 'date' ? `, TRY_CAST(${physicalColumn(c.id)} AS DATE)` : `, ${physicalColumn(c.id)}`)).join('');
   const updates = ['ord = excluded.ord', 'deleted = excluded.deleted', ...columns.map((c) => `${physicalColumn(c.id)} = excluded.${physicalColumn(c.id)}`)];
-  return `INSERT INTO ${sheetTable(sheetId)} SELECT row_id, ord, deleted${select} FROM ${ident(stagingName)}
+  return `INSERT INTO ${table} SELECT row_id, ord, deleted${select} FROM ${ident(stagingName)}
 ON CONFLICT (row_id) DO UPDATE SET ${updates.join(', ')}`;
 }
 

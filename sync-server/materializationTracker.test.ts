@@ -60,9 +60,12 @@ test('an edit between cut batches is taken with the rest; without a deadline one
   const { doc, ids, editor } = sheetWithRows(600);
   const tracker = new MaterializationTracker(100);
   tracker.track('s1', doc, () => 1, true);
-  const rebuild = tracker.take('s1', performance.now() - 1)!;
-  assert.equal(rebuild.schemaChanged, true);
-  assert.equal(rebuild.rowIds.length, 600, 'a rebuild (schema changed) takes every row whatever the deadline');
+  // A rewrite of the table (here: a new sheet) is cut like any change: first and last batch marked.
+  const rewrite = takeAll(tracker, 's1', () => performance.now() - 1);
+  assert.ok(rewrite.length > 1);
+  assert.deepEqual(rewrite.map((b) => b.rebuild), rewrite.map((_, i) => ({ first: i === 0, last: i === rewrite.length - 1 })));
+  assert.equal(new Set(rewrite.flatMap((b) => b.rowIds)).size, 600, 'every row copied');
+  assert.ok(rewrite.slice(0, -1).every((b) => !b.complete) && rewrite.at(-1)!.complete);
 
   const price = readColumns(doc).find((c) => c.name === 'price')!;
   for (const id of ids) setCell(doc, id, price.id, 5, editor);

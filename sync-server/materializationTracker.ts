@@ -23,6 +23,13 @@ export interface ChangedCell {
 /** One sheet's pending changes, read from one consistent state of its document. Structured-clonable. */
 export interface SheetBatch {
   sheetId: string;
+  /**
+   * The table is being rewritten from every row (the schema changed, or a rebuild): rows go to a new table
+   * (created by the first batch) that the last batch puts in place of the old, so readers never see a table
+   * half-written; a big sheet is rewritten over several takes.
+   */
+  rebuild: { first: boolean; last: boolean } | null;
+  /** This batch starts a rebuild (rebuild?.first). */
   schemaChanged: boolean;
   columns: BatchColumn[];
   /** Every row id the batch covers (dirty rows, or all rows when the schema changed). */
@@ -61,6 +68,8 @@ interface TrackedSheet {
   /** The authenticated identity behind each cell's latest change (the arbiter re-asserts keep it). */
   cellWriters: Map<string, string | null>;
   schemaDirty: boolean;
+  /** A rewrite of the table in progress: the rows still to copy (ids as the rewrite started), and how far it is. */
+  rebuild: { queue: string[]; at: number; first: boolean } | null;
   metaDirty: boolean;
   adjustmentIndex: AdjustmentIndex | null;
   /** Rows not soft-deleted, as last counted (null: never counted); stale once rows come, go or are (un)deleted. */
@@ -87,6 +96,7 @@ export class MaterializationTracker {
       newConflicts: [],
       cellWriters: new Map(),
       schemaDirty: rebuild,
+      rebuild: null,
       metaDirty: rebuild,
       adjustmentIndex: null,
       liveRows: null,
@@ -173,7 +183,7 @@ export class MaterializationTracker {
 
   isDirty(sheetId: string): boolean {
     const t = this.sheets.get(sheetId);
-    return !!t && (t.dirtyRows.size > 0 || t.changedCells.size > 0 || t.schemaDirty || t.metaDirty || t.newConflicts.length > 0);
+    return !!t && (t.dirtyRows.size > 0 || t.changedCells.size > 0 || t.schemaDirty || t.rebuild !== null || t.metaDirty || t.newConflicts.length > 0);
   }
 
   /** The tracked sheets with something to write. */
@@ -193,41 +203,55 @@ export class MaterializationTracker {
     if (!tracked || !this.isDirty(sheetId)) return null;
     const { doc } = tracked;
     // Everything below is read synchronously from the document, so each row is one consistent state.
-    const schemaChanged = tracked.schemaDirty;
     const columns = storedColumns(doc);
     const rows = rowsMap(doc);
     const conflicts = tracked.newConflicts;
     const meta = readMeta(doc);
-    if (schemaChanged) tracked.dirtyRows = new Set(rows.keys());
+    // A changed schema (again, if a rewrite was under way) starts a rewrite of the table from every row.
+    if (tracked.schemaDirty) tracked.rebuild = { queue: [...rows.keys()], at: 0, first: true };
     tracked.newConflicts = [];
     tracked.schemaDirty = false;
     tracked.metaDirty = false;
     tracked.adjustmentIndex ??= indexAdjustments(adjustmentsArray(doc).toArray().filter(isAdjustment));
     const index = tracked.adjustmentIndex;
-    // A changed schema rewrites the table whole: all its rows in this batch. Otherwise rows get the first half
-    // of the time left, history the rest.
+    // Rows get the first half of the time left (a rewrite's rows first, then rows changed meanwhile), history the rest.
     const started = performance.now();
-    const rowDeadline = schemaChanged ? Infinity : started + (deadline - started) / 2;
+    const rowDeadline = started + (deadline - started) / 2;
     const rowIds: string[] = [];
     const removedRows: string[] = [];
     const rowChunks = new ColumnChunks(3 + columns.length, this.rowsPerChunk);
-    for (const rowId of tracked.dirtyRows) {
-      tracked.dirtyRows.delete(rowId);
+    const readRow = (rowId: string): boolean => {
       rowIds.push(rowId);
       const row = rows.get(rowId);
-      if (!(row instanceof Y.Map)) {
-        if (!schemaChanged) removedRows.push(rowId);
-      } else {
-        const cells = row.get('cells');
-        const values: BatchValue[] = [rowId, textOf(row.get('order')), row.get('deleted') === true];
-        for (const column of columns) {
-          const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
-          values.push(typed(column.type, resolveCell(cell, index.get(cellKey(rowId, column.id)))));
-        }
-        rowChunks.push(values);
+      if (!(row instanceof Y.Map)) return false;
+      const cells = row.get('cells');
+      const values: BatchValue[] = [rowId, textOf(row.get('order')), row.get('deleted') === true];
+      for (const column of columns) {
+        const cell = cells instanceof Y.Map ? asCell(cells.get(column.id)) : undefined;
+        values.push(typed(column.type, resolveCell(cell, index.get(cellKey(rowId, column.id)))));
       }
-      if ((rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
+      rowChunks.push(values);
+      return true;
+    };
+    const rebuild = tracked.rebuild;
+    const first = rebuild?.first ?? false;
+    if (rebuild) {
+      rebuild.first = false;
+      while (rebuild.at < rebuild.queue.length) {
+        const rowId = rebuild.queue[rebuild.at++];
+        // Read now, so a change waiting for it is in this read too. A row gone since is simply not copied.
+        tracked.dirtyRows.delete(rowId);
+        readRow(rowId);
+        if ((rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
+      }
     }
+    for (const rowId of tracked.dirtyRows) {
+      if (rowIds.length > 0 && (rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
+      tracked.dirtyRows.delete(rowId);
+      if (!readRow(rowId)) removedRows.push(rowId);
+    }
+    const last = rebuild !== null && rebuild.at >= rebuild.queue.length;
+    if (last) tracked.rebuild = null;
     const changedCells: ChangedCell[] = [];
     const history = new ColumnChunks(6, this.rowsPerChunk * 10);
     for (const [key, changed] of tracked.changedCells) {
@@ -243,7 +267,7 @@ export class MaterializationTracker {
       history.push([row, col, JSON.stringify(resolveCell(cell, adjustments)) ?? null, stamp && Number.isFinite(stamp.t) ? stamp.t : null, stamp ? textOf(stamp.by) : null, identity]);
       if ((changedCells.length & 127) === 0 && performance.now() > deadline) break;
     }
-    const complete = tracked.dirtyRows.size === 0 && tracked.changedCells.size === 0;
+    const complete = tracked.dirtyRows.size === 0 && tracked.changedCells.size === 0 && tracked.rebuild === null;
     // Counting live rows walks every row (~30 ms at 100,000): only when rows came, went or were (un)deleted,
     // and not for a cut batch (its count may lag; the complete batch that follows has it right).
     if (tracked.liveRows === null || (tracked.liveRowsStale && complete)) {
@@ -258,7 +282,8 @@ export class MaterializationTracker {
     const rowCount = rowChunks.count;
     return {
       sheetId,
-      schemaChanged,
+      rebuild: rebuild ? { first, last } : null,
+      schemaChanged: first,
       columns,
       rowIds,
       rowChunks: rowChunks.finish(),

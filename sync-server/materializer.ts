@@ -10,6 +10,7 @@ import type * as Y from 'yjs';
 import {
   createSheetTableSql,
   createStagingTableSql,
+  rebuildTable,
   ident,
   sheetTable,
   sheetViewSql,
@@ -46,7 +47,10 @@ const TAKE_BUDGET_MS = 20;
 /** Batches read from the room's own document, on this thread (the default; CELLAR_MATERIALIZER_WORKER=1 uses the worker). */
 export class LocalBatchSource implements BatchSource {
   private readonly tracker: MaterializationTracker;
-  constructor(rowsPerChunk?: number) {
+  constructor(
+    rowsPerChunk?: number,
+    private readonly takeBudgetMs = TAKE_BUDGET_MS,
+  ) {
     this.tracker = new MaterializationTracker(rowsPerChunk);
   }
   track(sheetId: string, doc: Y.Doc, seqSource: () => number, rebuild: boolean, currentWriter?: () => string | null): void {
@@ -57,7 +61,7 @@ export class LocalBatchSource implements BatchSource {
   }
   /** Reads for at most about TAKE_BUDGET_MS (this is the relaying thread): what is left waits for the next take. */
   take(skip: ReadonlySet<string>): SheetBatch[] {
-    const deadline = performance.now() + TAKE_BUDGET_MS;
+    const deadline = performance.now() + this.takeBudgetMs;
     return this.tracker
       .dirtySheets()
       .filter((id) => !skip.has(id))
@@ -201,29 +205,36 @@ export class Materializer {
    * parses on its own threads (no appender: its calls and its close run on this thread).
    */
   private async writeSheet(batch: SheetBatch): Promise<{ rows: number; schemaChanged: boolean }> {
-    const { sheetId, columns, schemaChanged, meta } = batch;
+    const { sheetId, columns, rebuild, meta } = batch;
     const now = Date.now();
     const staging = `stage_${sheetId}`;
+    const live = sheetTable(sheetId);
+    // A rewrite goes to its own table, put in place of the live one by its last batch.
+    const target = rebuild ? rebuildTable(sheetId) : live;
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
       if (batch.removedRows.length > 0) {
-        await c.run(`DELETE FROM ${sheetTable(sheetId)} WHERE row_id IN (SELECT unnest($ids))`, { ids: listValue(batch.removedRows) }, { ids: LIST(VARCHAR) });
+        const ids = { ids: listValue(batch.removedRows) };
+        await c.run(`DELETE FROM ${live} WHERE row_id IN (SELECT unnest($ids))`, ids, { ids: LIST(VARCHAR) });
+        if (rebuild && !rebuild.first) await c.run(`DELETE FROM ${target} WHERE row_id IN (SELECT unnest($ids))`, ids, { ids: LIST(VARCHAR) });
       }
-      if (schemaChanged) {
-        await c.run(createSheetTableSql(sheetId, columns));
-        await c.run('DELETE FROM sheet_columns WHERE sheet_id = $id', { id: sheetId });
-        const json = JSON.stringify({ c0: columns.map((col) => col.id), c1: columns.map((col) => col.name), c2: columns.map((col) => col.type), c3: columns.map((col) => col.order), c4: columns.map((col) => col.deleted) });
-        await c.run(`INSERT INTO sheet_columns SELECT $sheet, ${fromJsonColumns(['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BOOLEAN'])}`, { sheet: sheetId, json });
-        await c.run(sheetViewSql(sheetId, columns));
-      }
+      if (rebuild?.first) await c.run(createSheetTableSql(sheetId, columns, target));
       if (batch.rowChunks.length > 0) {
         await c.run(createStagingTableSql(staging, columns));
         const types = ['VARCHAR', 'VARCHAR', 'BOOLEAN', ...columns.map((col) => (col.type === 'number' ? 'DOUBLE' : col.type === 'boolean' ? 'BOOLEAN' : 'VARCHAR'))];
         const insert = `INSERT INTO ${ident(staging)} SELECT ${fromJsonColumns(types)}`;
         for (const json of batch.rowChunks) await c.run(insert, { json });
-        await c.run(upsertFromStagingSql(sheetId, staging, columns));
+        await c.run(upsertFromStagingSql(sheetId, staging, columns, target));
         await c.run(`DROP TABLE ${ident(staging)}`);
+      }
+      if (rebuild?.last) {
+        await c.run(`DROP TABLE IF EXISTS ${live}`);
+        await c.run(`ALTER TABLE ${target} RENAME TO ${live}`);
+        await c.run('DELETE FROM sheet_columns WHERE sheet_id = $id', { id: sheetId });
+        const json = JSON.stringify({ c0: columns.map((col) => col.id), c1: columns.map((col) => col.name), c2: columns.map((col) => col.type), c3: columns.map((col) => col.order), c4: columns.map((col) => col.deleted) });
+        await c.run(`INSERT INTO sheet_columns SELECT $sheet, ${fromJsonColumns(['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'BOOLEAN'])}`, { sheet: sheetId, json });
+        await c.run(sheetViewSql(sheetId, columns));
       }
       if (batch.historyChunks.length > 0) {
         const insert = `INSERT INTO cell_history (sheet_id, recorded_at, row_id, col_id, value, t, author, identity_id)
@@ -276,7 +287,7 @@ export class Materializer {
       throw error;
     }
     this.stats.rows += batch.rowIds.length;
-    return { rows: batch.rowIds.length, schemaChanged };
+    return { rows: batch.rowIds.length, schemaChanged: rebuild?.last ?? false };
   }
 
   /** Recreates the workspace views between flushes (a sheet went to or came back from the trash). */

@@ -4,7 +4,7 @@
 // restore brings it back within TRASH_DAYS. Older trash is purged (log, snapshot, tables) at start-up.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { renameSheetBody } from '../lib/apiSchemas';
-import { sheetTable } from '../lib/relationalViews';
+import { rebuildTable, sheetTable } from '../lib/relationalViews';
 import { isSheetId } from '../lib/schema';
 import { metaMap } from '../lib/sheetDoc';
 import type { Database } from './database';
@@ -55,6 +55,7 @@ export async function purgeExpiredTrash(db: Database, now = Date.now()): Promise
           await connection.run(`DELETE FROM ${table} WHERE ${table === 'sheets' ? 'id' : 'sheet_id'} = $id`, { id });
         }
         await connection.run(`DROP TABLE IF EXISTS ${sheetTable(id)}`);
+        await connection.run(`DROP TABLE IF EXISTS ${rebuildTable(id)}`);
         await connection.run('DELETE FROM sheet_trash WHERE sheet_id = $id', { id });
         await connection.run('COMMIT');
       } catch (error) {
