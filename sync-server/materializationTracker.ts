@@ -29,10 +29,8 @@ export interface SheetBatch {
    * half-written; a big sheet is rewritten over several takes.
    */
   rebuild: { first: boolean; last: boolean } | null;
-  /** This batch starts a rebuild (rebuild?.first). */
-  schemaChanged: boolean;
   columns: BatchColumn[];
-  /** Every row id the batch covers (dirty rows, or all rows when the schema changed). */
+  /** Every row id the batch covers (the rewrite's rows it copies, then dirty rows). */
   rowIds: string[];
   /**
    * Rows still in the document, as JSON chunks of at most `rowsPerChunk` rows, column-wise:
@@ -283,7 +281,6 @@ export class MaterializationTracker {
     return {
       sheetId,
       rebuild: rebuild ? { first, last } : null,
-      schemaChanged: first,
       columns,
       rowIds,
       rowChunks: rowChunks.finish(),

@@ -162,7 +162,7 @@ export class Materializer {
     let more = false;
     for (const batch of batches) {
       const started = performance.now();
-      let result: { rows: number; schemaChanged: boolean };
+      let result: { rows: number; tableReplaced: boolean };
       try {
         result = await this.writeSheet(batch);
       } catch (err) {
@@ -173,7 +173,7 @@ export class Materializer {
       }
       more ||= !batch.complete;
       if (this.health.succeeded(batch.sheetId)) logger.info({ sheetId: batch.sheetId }, 'materializing the sheet works again');
-      this.viewsStale ||= result.schemaChanged;
+      this.viewsStale ||= result.tableReplaced;
       this.stats.ms += performance.now() - started;
       this.stats.flushes += 1;
       try {
@@ -204,7 +204,7 @@ export class Materializer {
    * Writes one batch in one transaction. Rows, history and conflicts go in as JSON chunks that DuckDB
    * parses on its own threads (no appender: its calls and its close run on this thread).
    */
-  private async writeSheet(batch: SheetBatch): Promise<{ rows: number; schemaChanged: boolean }> {
+  private async writeSheet(batch: SheetBatch): Promise<{ rows: number; tableReplaced: boolean }> {
     const { sheetId, columns, rebuild, meta } = batch;
     const now = Date.now();
     const staging = `stage_${sheetId}`;
@@ -287,7 +287,7 @@ export class Materializer {
       throw error;
     }
     this.stats.rows += batch.rowIds.length;
-    return { rows: batch.rowIds.length, schemaChanged: rebuild?.last ?? false };
+    return { rows: batch.rowIds.length, tableReplaced: rebuild?.last ?? false };
   }
 
   /** Recreates the workspace views between flushes (a sheet went to or came back from the trash). */

@@ -165,13 +165,13 @@ test('a failed write given back to the worker is rewritten whole with its histor
     insertRows(h.clients[0].doc, [{ [columns[0].id]: 'a' }, { [columns[0].id]: 'b' }], {}, editor);
     deliver(h, [0]);
     const [first] = await source.take(new Set());
-    assert.equal(first.schemaChanged, false);
+    assert.equal(first.rebuild?.first ?? false, false);
     assert.equal(first.rowCount, 2);
     assert.ok(first.changedCells.every((cell) => cell.identity === 'identity-ana'));
 
     source.giveBack(first);
     const [again] = await source.take(new Set());
-    assert.equal(again.schemaChanged, true, 'rewritten whole');
+    assert.equal(again.rebuild?.first, true, 'rewritten whole');
     assert.deepEqual(again.changedCells, first.changedCells);
     assert.deepEqual(await source.take(new Set()), []);
 
@@ -180,7 +180,7 @@ test('a failed write given back to the worker is rewritten whole with its histor
     deliver(h, [1]);
     const [rebuilt] = await source.take(new Set());
     assert.equal(source.starts, 2);
-    assert.equal(rebuilt.schemaChanged, true);
+    assert.equal(rebuilt.rebuild?.first, true);
     assert.equal(rebuilt.rowCount, readRowOrder(h.server, true).length);
     assert.deepEqual(contentOf((await source.replicaState('s'))!, h.server), h.server.toJSON());
   } finally {
