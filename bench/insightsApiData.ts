@@ -5,11 +5,12 @@
 // the sync server finds in cellar.duckdb after the same sheets were edited in the browser.
 import { dateValue, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { newId } from '../lib/ids';
-import { daysSinceEpoch } from '../testing/insightTables';
+import { REBUILD_SKU_SALE_TOTALS_SQL } from '../lib/insights/skuSaleTotals';
 import { ordersBetween } from '../lib/order';
 import { createSheetTableSql, sheetViewSql, workspaceViewSql, type StoredColumn, type StoredSheet } from '../lib/relationalViews';
 import { TEMPLATE_COLUMNS } from '../lib/schema';
 import { CATALOG_SCHEMA_SQL } from '../sync-server/catalogSchema';
+import { daysSinceEpoch } from '../testing/insightTables';
 import { seededRandom as mulberry32 } from '../lib/demoWorkbook';
 
 export interface WorkspaceSize {
@@ -38,6 +39,7 @@ export async function createRealWorkspace(file: string, size: WorkspaceSize, las
     const sheets = [...productSheets, ...salesSheets];
     await connection.run(workspaceViewSql('products', sheets));
     await connection.run(workspaceViewSql('sales', sheets));
+    for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await connection.run(sql);
     await connection.run('CHECKPOINT');
     return { sheets };
   } finally {

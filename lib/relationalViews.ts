@@ -91,8 +91,11 @@ export function sheetViewSql(sheetId: string, columns: readonly StoredColumn[]):
   return `CREATE OR REPLACE VIEW ${sheetView(sheetId)} AS SELECT row_id${select} FROM ${sheetTable(sheetId)} WHERE NOT deleted ORDER BY ord, row_id`;
 }
 
-/** The workspace view of a template (`products`, `sales`): every live sheet of it, by column name. */
-export function workspaceViewSql(template: Exclude<TemplateName, 'blank'>, sheets: readonly StoredSheet[]): string {
+/**
+ * The workspace view of a template (`products`, `sales`): every live sheet of it, by column name. `ifMissing`
+ * creates it only where there is none (a new file: the materializer reads the views from its first write).
+ */
+export function workspaceViewSql(template: Exclude<TemplateName, 'blank'>, sheets: readonly StoredSheet[], ifMissing = false): string {
   const spec = TEMPLATE_COLUMNS[template];
   const members = sheets.filter((s) => s.template === template);
   const parts = members.map((sheet) => {
@@ -107,5 +110,5 @@ export function workspaceViewSql(template: Exclude<TemplateName, 'blank'>, sheet
     const select = spec.map((c) => `NULL::${SQL_TYPES[c.type]} AS ${ident(c.name)}`);
     parts.push(`SELECT NULL::VARCHAR AS sheet_id, NULL::VARCHAR AS row_id, ${select.join(', ')} WHERE false`);
   }
-  return `CREATE OR REPLACE VIEW ${ident(template)} AS ${parts.join('\nUNION ALL ')}`;
+  return `${ifMissing ? 'CREATE VIEW IF NOT EXISTS' : 'CREATE OR REPLACE VIEW'} ${ident(template)} AS ${parts.join('\nUNION ALL ')}`;
 }

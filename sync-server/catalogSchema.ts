@@ -1,4 +1,6 @@
 // Tables the sync server keeps beside the per-sheet tables. Times are epoch milliseconds.
+import { CREATE_SKU_SALE_TOTALS_SQL } from '../lib/insights/skuSaleTotals';
+
 export const CATALOG_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS sheets (
   id VARCHAR PRIMARY KEY,
@@ -69,4 +71,6 @@ CREATE TABLE IF NOT EXISTS cellar_settings (
   key VARCHAR PRIMARY KEY,
   value VARCHAR NOT NULL
 );
+-- What the insights read for sales over all dates (lib/insights/skuSaleTotals.ts), kept by the materializer.
+${CREATE_SKU_SALE_TOTALS_SQL};
 `;

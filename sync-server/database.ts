@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { CATALOG_SCHEMA_SQL } from './catalogSchema';
-import { ident, literal } from '../lib/relationalViews';
+import { ident, literal, workspaceViewSql } from '../lib/relationalViews';
 import { ReaderPool } from './readerPool';
 
 export interface Database {
@@ -51,6 +51,7 @@ export async function openDatabase(file: string, options: DatabaseOptions = {}):
   }
   const log = await instance.connect();
   await log.run(CATALOG_SCHEMA_SQL);
+  for (const template of ['products', 'sales'] as const) await log.run(workspaceViewSql(template, [], true));
   // Sandbox: no SQL here may read or write files or the network, and nothing may change that later.
   await log.run('SET enable_external_access = false');
   await log.run('SET lock_configuration = true');

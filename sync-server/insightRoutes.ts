@@ -51,7 +51,11 @@ export function insightRoutes(server: Omit<SyncServer, 'close' | 'url'>, options
     }
   };
   const compute = (key: string, v: number, work: Parameters<typeof server.db.readAnalytical<Uint8Array[]>>[0]) =>
-    cache.get(key, v, () => server.db.readAnalytical(work)).catch((error) => {
+    cache.get(key, v, async () => {
+      // Insights over every sale read the per-sku totals: recomputed here for what changed since (if anything).
+      await server.materializer.settleSkuSaleTotals();
+      return server.db.readAnalytical(work);
+    }).catch((error) => {
       throw asHttp(error);
     });
 

@@ -1,6 +1,7 @@
 // The materializer on a real DuckDB file with every take cut at its minimum (a read budget of 0 ms): a sheet's
 // table is rewritten over many batches into its own table and put in place by the last, so after a schema
-// change DuckDB holds every row with the new column, and no rewrite table is left behind.
+// change DuckDB holds every row with the new column, and no rewrite table is left behind. And the per-sku sales
+// totals the insights read stay equal to the sales they sum through random edits of two sales sheets.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,10 @@ import { test } from 'node:test';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from '../lib/hlc';
 import { physicalColumn, sheetTable } from '../lib/relationalViews';
-import { initSheet, insertColumn, insertRows, readColumns, readRowOrder, setCell } from '../lib/sheetDoc';
+import { seededRandom } from '../lib/demoWorkbook';
+import { SKU_SALE_AGGREGATES, SKU_SALE_TOTALS } from '../lib/insights/skuSaleTotals';
+import type { CellValue } from '../lib/schema';
+import { deleteRows, initSheet, insertColumn, insertRows, readColumns, readRowOrder, restoreRows, rowsMap, setCell } from '../lib/sheetDoc';
 import { openDatabase } from './database';
 import { LocalBatchSource, Materializer } from './materializer';
 
@@ -41,6 +45,64 @@ test('a schema change on a sheet read in many small batches: the table is rewrit
     assert.equal(await count(`SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'sdr_%'`), 0, 'no rewrite table left');
     assert.equal(await count(`SELECT materialized_seq FROM sheets WHERE id = 's1'`), 2, 'the last batch claims the log sequence');
     assert.equal(await count(`SELECT count(*) FROM sheet_columns WHERE sheet_id = 's1' AND name = 'colour'`), 1);
+    materializer.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sku_sale_totals equals the sales summed per sku after every flush of random sales edits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-totals-'));
+  const db = await openDatabase(join(dir, 'cellar.duckdb'));
+  try {
+    const random = seededRandom(20261202);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const skus = ['S1', 'S2', 'S3', 'S4', null];
+    const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+    const materializer = new Materializer(db.materializer);
+    const sheets = ['sales-a', 'sales-b'].map((id) => {
+      const doc = new Y.Doc();
+      initSheet(doc, { title: id, template: 'sales', createdAt: 1_700_000_000_000 });
+      const column = Object.fromEntries(readColumns(doc).map((c) => [c.name, c.id]));
+      return { id, doc, column };
+    });
+    const randomValue = (name: string): CellValue => {
+      if (random() < 0.1) return null;
+      if (name === 'sku') return pick(skus);
+      if (name === 'sold_at') return `2026-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`;
+      return Math.floor(random() * 20) - 2; // whole numbers: every sum is exact, whatever its order
+    };
+    const randomRow = (column: Record<string, string>) => Object.fromEntries(['sold_at', 'sku', 'qty', 'unit_price'].map((name) => [column[name], randomValue(name)]));
+    for (const sheet of sheets) {
+      insertRows(sheet.doc, Array.from({ length: 30 }, () => randomRow(sheet.column)), {}, editor);
+      materializer.track(sheet.id, sheet.doc, () => 1, true);
+    }
+    const rowsOf = async (sql: string) => JSON.stringify((await db.materializer.runAndReadAll(sql)).getRowsJson());
+    const totals = () => rowsOf(`SELECT * FROM ${SKU_SALE_TOTALS} ORDER BY sku NULLS LAST`);
+    const summed = () => rowsOf(`SELECT sku, ${SKU_SALE_AGGREGATES} FROM sales GROUP BY sku ORDER BY sku NULLS LAST`);
+    await materializer.flush();
+    assert.equal(await totals(), await summed(), 'after the first write');
+    assert.notEqual(await totals(), '[]');
+
+    for (let round = 0; round < 40; round++) {
+      const { doc, column } = pick(sheets);
+      const rows = readRowOrder(doc, true).map((r) => r.id);
+      for (let i = 0; i < 3; i++) {
+        const op = random();
+        const name = pick(['sold_at', 'sku', 'qty', 'unit_price']);
+        if (op < 0.55) setCell(doc, pick(rows), column[name], randomValue(name), editor);
+        else if (op < 0.7) insertRows(doc, [randomRow(column)], {}, editor);
+        else if (op < 0.8) deleteRows(doc, [pick(rows)]);
+        else if (op < 0.9) restoreRows(doc, [pick(rows)]);
+        else rowsMap(doc).delete(pick(rows)); // removed outright
+      }
+      await materializer.flush();
+      // Settled after one flush or after several (the stale skus accumulate).
+      if (round % 3 === 1) continue;
+      await materializer.settleSkuSaleTotals();
+      assert.equal(await totals(), await summed(), `after round ${round}`);
+    }
     materializer.stop();
   } finally {
     await db.close();

@@ -5,8 +5,9 @@
 // document are deleted from the table. Document content is never trusted: every value is coerced to its
 // column's type, every identifier is quoted or mapped (relationalViews.ts), and one sheet's failure is
 // retried with backoff (materializationHealth.ts) without holding up the others, a shutdown or an unload.
-import { LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { BOOLEAN, LIST, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type * as Y from 'yjs';
+import { REBUILD_SKU_SALE_TOTALS_SQL, REFRESH_SKU_SALE_TOTALS_SQL, SKUS_OF_SALE_ROWS_SQL } from '../lib/insights/skuSaleTotals';
 import {
   createSheetTableSql,
   createStagingTableSql,
@@ -73,6 +74,9 @@ export class LocalBatchSource implements BatchSource {
   }
 }
 
+/** Past this many stale skus every total is recomputed: one aggregate instead of a long list to match. */
+const MAX_SKUS_RECOMPUTED = 20_000;
+
 export interface MaterializerOptions {
   intervalMs?: number;
   onMaterialized?: (change: MaterializedChange) => void;
@@ -90,6 +94,8 @@ export class Materializer {
   /** The last failure to rebuild the workspace views (`products`, `sales`), retried on every flush. */
   viewsError: string | null = null;
   private viewsStale = false;
+  /** Skus whose `sku_sale_totals` row may differ from the sales materialized since (settleSkuSaleTotals). */
+  private readonly staleSkus = new Set<string | null>();
   /**
    * Counts committed changes to what the insights read (products and sales sheets, the workspace views);
    * bumped right after the commit, before the change is announced (the insight cache's key).
@@ -212,8 +218,11 @@ export class Materializer {
     // A rewrite goes to its own table, put in place of the live one by its last batch.
     const target = rebuild ? rebuildTable(sheetId) : live;
     const c = this.connection;
+    // A sales sheet's change makes stale the totals of every sku its rows had before and have after.
+    const salesRows = meta.template === 'sales' ? [...batch.rowIds, ...batch.removedRows] : [];
     await c.run('BEGIN TRANSACTION');
     try {
+      const touchedSkus = salesRows.length > 0 ? await this.skusOfSaleRows(sheetId, salesRows) : null;
       if (batch.removedRows.length > 0) {
         const ids = { ids: listValue(batch.removedRows) };
         await c.run(`DELETE FROM ${live} WHERE row_id IN (SELECT unnest($ids))`, ids, { ids: LIST(VARCHAR) });
@@ -280,7 +289,9 @@ export class Materializer {
           seq: batch.seq,
         },
       );
+      if (touchedSkus) for (const sku of await this.skusOfSaleRows(sheetId, batch.rowIds)) touchedSkus.add(sku);
       await c.run('COMMIT');
+      if (touchedSkus) for (const sku of touchedSkus) this.staleSkus.add(sku);
       if (meta.template !== 'blank') this.dataVersion++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -314,9 +325,65 @@ export class Materializer {
       sheet.columns.push({ id: String(colId), name: String(name), type: type as ColumnType, deleted: deleted === true });
       sheets.set(sheet.id, sheet);
     }
-    await this.connection.run(workspaceViewSql('products', [...sheets.values()]));
-    await this.connection.run(workspaceViewSql('sales', [...sheets.values()]));
+    // The views and the totals read through them change together.
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await this.connection.run(workspaceViewSql('products', [...sheets.values()]));
+      await this.connection.run(workspaceViewSql('sales', [...sheets.values()]));
+      for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await this.connection.run(sql);
+      await this.connection.run('COMMIT');
+      this.staleSkus.clear();
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
     this.dataVersion++;
+  }
+
+  /** The skus (null: no sku) the given rows of a sales sheet have in the `sales` view now. */
+  private async skusOfSaleRows(sheetId: string, rowIds: readonly string[]): Promise<Set<string | null>> {
+    if (rowIds.length === 0) return new Set();
+    const reader = await this.connection.runAndReadAll(SKUS_OF_SALE_ROWS_SQL, { sheet: sheetId, rows: listValue(rowIds as string[]) }, { sheet: VARCHAR, rows: LIST(VARCHAR) });
+    return new Set(reader.getRows().map(([sku]) => (sku === null ? null : String(sku))));
+  }
+
+  /**
+   * Brings `sku_sale_totals` up to date with what is materialized: the skus changed since it was last
+   * settled are recomputed from the `sales` view, in one transaction. Readers call it before reading the
+   * totals (a no-op when no sales changed), so editing sales costs no recomputation per flush (each one
+   * scans every sale: ~30 ms at 1M) and a read after many flushes pays for one.
+   */
+  async settleSkuSaleTotals(): Promise<void> {
+    while (this.staleSkus.size > 0) {
+      while (this.running) await this.running;
+      if (this.staleSkus.size === 0) return;
+      this.running = this.recomputeStaleSkus();
+      try {
+        await this.running;
+      } finally {
+        this.running = null;
+      }
+    }
+  }
+
+  private async recomputeStaleSkus(): Promise<void> {
+    const skus = [...this.staleSkus];
+    this.staleSkus.clear();
+    const c = this.connection;
+    await c.run('BEGIN TRANSACTION');
+    try {
+      if (skus.length > MAX_SKUS_RECOMPUTED) {
+        for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await c.run(sql);
+      } else {
+        const values = { skus: listValue(skus.filter((sku): sku is string => sku !== null)), withNull: skus.includes(null) };
+        for (const sql of REFRESH_SKU_SALE_TOTALS_SQL) await c.run(sql, values, { skus: LIST(VARCHAR), withNull: BOOLEAN });
+      }
+      await c.run('COMMIT');
+    } catch (error) {
+      await c.run('ROLLBACK').catch(() => undefined);
+      for (const sku of skus) this.staleSkus.add(sku);
+      throw error;
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 // Stand-ins for the materializer's workspace views: plain tables named `products` and `sales` with the
-// exact columns the insights read, filled through DuckDB's appender. Used by the insight tests and bench.
+// exact columns the insights read, filled through DuckDB's appender, and the per-sku sales totals the
+// materializer keeps beside them (recomputed after every append). Used by the insight tests and bench.
 import { dateValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { CREATE_SKU_SALE_TOTALS_SQL, REBUILD_SKU_SALE_TOTALS_SQL } from '../lib/insights/skuSaleTotals';
 
 export interface ProductRecord {
   sheet_id: string;
@@ -35,6 +37,7 @@ export async function createInsightTables(connection: DuckDBConnection): Promise
   await connection.run(`CREATE TABLE sales (
     sheet_id VARCHAR, row_id VARCHAR, sold_at DATE, sku VARCHAR, qty DOUBLE, unit_price DOUBLE
   )`);
+  await connection.run(CREATE_SKU_SALE_TOTALS_SQL);
 }
 
 export async function appendProducts(connection: DuckDBConnection, products: Iterable<ProductRecord>): Promise<void> {
@@ -60,6 +63,7 @@ export async function appendSales(connection: DuckDBConnection, sales: Iterable<
     appender.endRow();
   }
   appender.closeSync();
+  for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await connection.run(sql);
 }
 
 export function daysSinceEpoch(isoDate: string): number {

@@ -20,18 +20,35 @@
 // first changes only the order in which doubles are added (DuckDB's parallel sums have no fixed order
 // anyway); with whole quantities and cent prices the results agree to well under a cent.
 
+import { SKU_SALE_AGGREGATES, SKU_SALE_TOTALS } from './skuSaleTotals';
+
 export const UNKNOWN_GROUP = '(unknown)';
 export const NO_GROUP = '(none)';
 
-export const PRODUCT_CTE = `product AS (
-  SELECT
-    sheet_id, row_id, sku, name,
+const PRODUCT_COLUMNS = `sheet_id, row_id, sku, name,
     coalesce(nullif(category, ''), '${NO_GROUP}') AS category,
     coalesce(nullif(brand, ''), '${NO_GROUP}') AS brand,
     coalesce(nullif(family, ''), '${NO_GROUP}') AS family,
-    stock, reorder_level, unit_cost, price, plan_units
+    stock, reorder_level, unit_cost, price, plan_units`;
+
+/**
+ * `product`: one row per sku (and every row without one). Only the skus on several rows are ranked: a
+ * window over every product (partitioned by ~100k skus) was most of `low-stock`'s time.
+ */
+export const PRODUCT_CTE = `product_shared_sku AS (
+  SELECT sku FROM products WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1
+),
+product AS (
+  SELECT ${PRODUCT_COLUMNS}
   FROM products
-  QUALIFY sku IS NULL OR row_number() OVER (PARTITION BY sku ORDER BY sheet_id, row_id) = 1
+  WHERE sku IS NULL OR sku NOT IN (SELECT sku FROM product_shared_sku)
+  UNION ALL
+  SELECT * FROM (
+    SELECT ${PRODUCT_COLUMNS}
+    FROM products
+    WHERE sku IN (SELECT sku FROM product_shared_sku)
+    QUALIFY row_number() OVER (PARTITION BY sku ORDER BY sheet_id, row_id) = 1
+  )
 )`;
 
 type ProductGroupField = 'name' | 'category' | 'brand' | 'family';
@@ -65,19 +82,23 @@ const inRange = (soldAt: string) => `($from IS NULL OR ${soldAt} >= CAST($from A
 /**
  * `sku_sale`: sales within `$from`..`$to` summed per sku (one row for all sales without a sku) — units and
  * value, and with `span` the first and last sale date too. A sale without a date is only in range when
- * neither bound is given.
+ * neither bound is given. With neither bound (every sale) the sums come from `sku_sale_totals`, kept by the
+ * materializer (skuSaleTotals.ts); the branch not taken is pruned once the parameters are bound.
  */
 export function skuSaleCte({ span }: { span: boolean }): string {
-  const dates = span ? `,
-    min(sold_at) AS first_sale,
-    max(sold_at) AS last_sale` : '';
+  const dates = span ? ', first_sale, last_sale' : '';
   return `sku_sale AS (
-  SELECT sku,
-    sum(coalesce(qty, 0)) AS units,
-    sum(coalesce(qty, 0) * coalesce(unit_price, 0)) AS sales_value${dates}
-  FROM sales
-  WHERE ${inRange('sold_at')}
-  GROUP BY sku
+  SELECT sku, units, sales_value${dates}
+  FROM ${SKU_SALE_TOTALS}
+  WHERE $from IS NULL AND $to IS NULL
+  UNION ALL
+  SELECT sku, units, sales_value${dates}
+  FROM (
+    SELECT sku, ${SKU_SALE_AGGREGATES}
+    FROM sales
+    WHERE ($from IS NOT NULL OR $to IS NOT NULL) AND ${inRange('sold_at')}
+    GROUP BY sku
+  )
 )`;
 }
 
