@@ -109,3 +109,39 @@ test('sku_sale_totals equals the sales summed per sku after every flush of rando
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('settling the sales totals waits for one take of a long flush, not for all of it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-settle-'));
+  const db = await openDatabase(join(dir, 'cellar.duckdb'));
+  try {
+    const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+    const materializer = new Materializer(db.materializer, { source: new LocalBatchSource(50, 0) });
+    const sales = new Y.Doc();
+    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
+    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
+    const [saleRow] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
+    materializer.track('sales', sales, () => 1, true);
+    await materializer.flush();
+    setCell(sales, saleRow, column.qty, 5, editor);
+    await materializer.flush(); // S1 is now stale
+
+    // A big products sheet written in many takes (50 rows each, a 0 ms read budget).
+    const products = new Y.Doc();
+    initSheet(products, { title: 'big', template: 'products', createdAt: 1_700_000_000_000 });
+    const sku = readColumns(products).find((c) => c.name === 'sku')!;
+    insertRows(products, Array.from({ length: 2000 }, (_, i) => ({ [sku.id]: `P${i}` })), {}, editor);
+    materializer.track('big', products, () => 1, true);
+    let flushed = false;
+    const flushing = materializer.flush().then(() => (flushed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    await materializer.settleSkuSaleTotals();
+    assert.equal(flushed, false, 'settled while the big sheet was still being written');
+    const units = (await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0];
+    assert.equal(units, 5);
+    await flushing;
+    materializer.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -143,23 +143,25 @@ export class Materializer {
   }
 
   /**
-   * Writes every dirty sheet. Concurrent callers share one run, then run again if more is dirty. A sheet
+   * Writes every dirty sheet. Concurrent callers take turns, each until what it finds dirty is written. A sheet
    * that fails is logged, put back and retried after its backoff (`force` ignores the backoff); it never
    * stops the others, and flush itself never throws for it: /health reports it (healthReport).
    */
   async flush(options: { force?: boolean } = {}): Promise<void> {
-    while (this.running) await this.running;
-    this.running = (async () => {
-      // A batch cut at its read budget (a big import) leaves the rest pending: take again after a turn of the event loop.
-      for (let more = true; more; ) {
+    // A batch cut at its read budget (a big import) leaves the rest pending: take again after a turn of the
+    // event loop. Each take and its writes hold the connection on their own, so a view refresh or a settling
+    // of the sales totals waits for one take, not for a whole import.
+    for (let more = true; more; ) {
+      while (this.running) await this.running;
+      this.running = (async () => {
         more = await this.writeBatches(await this.source.take(options.force ? new Set() : this.health.waiting()));
-        if (more) await new Promise((resolve) => setImmediate(resolve));
+      })();
+      try {
+        await this.running;
+      } finally {
+        this.running = null;
       }
-    })();
-    try {
-      await this.running;
-    } finally {
-      this.running = null;
+      if (more) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
