@@ -145,3 +145,31 @@ test('settling the sales totals waits for one take of a long flush, not for all 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a sales change is written even when the skus it touched cannot be read; the totals are then recomputed whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-broken-view-'));
+  const db = await openDatabase(join(dir, 'cellar.duckdb'));
+  try {
+    const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+    const materializer = new Materializer(db.materializer);
+    const sales = new Y.Doc();
+    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
+    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
+    const [row] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
+    materializer.track('sales', sales, () => 1, true);
+    await materializer.flush();
+    const views = (await db.materializer.runAndReadAll(`SELECT sql FROM duckdb_views() WHERE view_name = 'sales'`)).getRows()[0][0] as string;
+    await db.materializer.run(`CREATE OR REPLACE VIEW sales AS SELECT 1 AS nothing_an_insight_reads`);
+    setCell(sales, row, column.qty, 7, editor);
+    await materializer.flush();
+    assert.deepEqual(materializer.healthReport().sheets, [], 'the sheet did not fail');
+    assert.equal((await db.materializer.runAndReadAll(`SELECT ${physicalColumn(column.qty)} FROM ${sheetTable('sales')}`)).getRows()[0][0], 7);
+    await db.materializer.run(views.replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW"));
+    await materializer.settleSkuSaleTotals();
+    assert.equal((await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0], 7);
+    materializer.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

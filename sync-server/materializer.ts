@@ -96,6 +96,8 @@ export class Materializer {
   private viewsStale = false;
   /** Skus whose `sku_sale_totals` row may differ from the sales materialized since (settleSkuSaleTotals). */
   private readonly staleSkus = new Set<string | null>();
+  /** Every total may be stale (the skus a change touched could not be read): the next settling recomputes all. */
+  private allSkusStale = false;
   /**
    * Counts committed changes to what the insights read (products and sales sheets, the workspace views);
    * bumped right after the commit, before the change is announced (the insight cache's key).
@@ -220,11 +222,12 @@ export class Materializer {
     // A rewrite goes to its own table, put in place of the live one by its last batch.
     const target = rebuild ? rebuildTable(sheetId) : live;
     const c = this.connection;
-    // A sales sheet's change makes stale the totals of every sku its rows had before and have after.
+    // A sales sheet's change makes stale the totals of every sku its rows had before and have after, read
+    // outside the transaction (this connection is the tables' only writer): a failed read never fails the write.
     const salesRows = meta.template === 'sales' ? [...batch.rowIds, ...batch.removedRows] : [];
+    const skusBefore = salesRows.length > 0 ? await this.skusOfSaleRows(sheetId, salesRows) : null;
     await c.run('BEGIN TRANSACTION');
     try {
-      const touchedSkus = salesRows.length > 0 ? await this.skusOfSaleRows(sheetId, salesRows) : null;
       if (batch.removedRows.length > 0) {
         const ids = { ids: listValue(batch.removedRows) };
         await c.run(`DELETE FROM ${live} WHERE row_id IN (SELECT unnest($ids))`, ids, { ids: LIST(VARCHAR) });
@@ -291,9 +294,8 @@ export class Materializer {
           seq: batch.seq,
         },
       );
-      if (touchedSkus) for (const sku of await this.skusOfSaleRows(sheetId, batch.rowIds)) touchedSkus.add(sku);
       await c.run('COMMIT');
-      if (touchedSkus) for (const sku of touchedSkus) this.staleSkus.add(sku);
+      if (skusBefore) for (const sku of [...skusBefore, ...(await this.skusOfSaleRows(sheetId, batch.rowIds))]) this.staleSkus.add(sku);
       if (meta.template !== 'blank') this.dataVersion++;
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
@@ -335,6 +337,7 @@ export class Materializer {
       for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await this.connection.run(sql);
       await this.connection.run('COMMIT');
       this.staleSkus.clear();
+      this.allSkusStale = false;
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
@@ -342,11 +345,20 @@ export class Materializer {
     this.dataVersion++;
   }
 
-  /** The skus (null: no sku) the given rows of a sales sheet have in the `sales` view now. */
+  /**
+   * The skus (null: no sku) the given rows of a sales sheet have in the `sales` view now; when they cannot be
+   * read, every total is marked stale instead (the write goes on).
+   */
   private async skusOfSaleRows(sheetId: string, rowIds: readonly string[]): Promise<Set<string | null>> {
     if (rowIds.length === 0) return new Set();
-    const reader = await this.connection.runAndReadAll(SKUS_OF_SALE_ROWS_SQL, { sheet: sheetId, rows: listValue(rowIds as string[]) }, { sheet: VARCHAR, rows: LIST(VARCHAR) });
-    return new Set(reader.getRows().map(([sku]) => (sku === null ? null : String(sku))));
+    try {
+      const reader = await this.connection.runAndReadAll(SKUS_OF_SALE_ROWS_SQL, { sheet: sheetId, rows: listValue(rowIds as string[]) }, { sheet: VARCHAR, rows: LIST(VARCHAR) });
+      return new Set(reader.getRows().map(([sku]) => (sku === null ? null : String(sku))));
+    } catch (err) {
+      logger.warn({ err, sheetId }, 'could not read the skus a sales change touched; every sales total will be recomputed');
+      this.allSkusStale = true;
+      return new Set();
+    }
   }
 
   /**
@@ -356,9 +368,9 @@ export class Materializer {
    * scans every sale: ~30 ms at 1M) and a read after many flushes pays for one.
    */
   async settleSkuSaleTotals(): Promise<void> {
-    while (this.staleSkus.size > 0) {
+    while (this.staleSkus.size > 0 || this.allSkusStale) {
       while (this.running) await this.running;
-      if (this.staleSkus.size === 0) return;
+      if (this.staleSkus.size === 0 && !this.allSkusStale) return;
       this.running = this.recomputeStaleSkus();
       try {
         await this.running;
@@ -370,11 +382,13 @@ export class Materializer {
 
   private async recomputeStaleSkus(): Promise<void> {
     const skus = [...this.staleSkus];
+    const all = this.allSkusStale || skus.length > MAX_SKUS_RECOMPUTED;
     this.staleSkus.clear();
+    this.allSkusStale = false;
     const c = this.connection;
     await c.run('BEGIN TRANSACTION');
     try {
-      if (skus.length > MAX_SKUS_RECOMPUTED) {
+      if (all) {
         for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await c.run(sql);
       } else {
         const values = { skus: listValue(skus.filter((sku): sku is string => sku !== null)), withNull: skus.includes(null) };
@@ -384,6 +398,7 @@ export class Materializer {
     } catch (error) {
       await c.run('ROLLBACK').catch(() => undefined);
       for (const sku of skus) this.staleSkus.add(sku);
+      this.allSkusStale ||= all;
       throw error;
     }
   }
