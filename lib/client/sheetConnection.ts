@@ -132,6 +132,11 @@ export class SheetConnection {
   private everConnected = false;
   private refused: string | null = null;
   private browserOnline = true;
+  /**
+   * The last try to reach the server failed at the network (no answer at all). The browser's own online
+   * flag misses such cases (a network without a route to the server; Chromium after an offline reload).
+   */
+  private unreachable = false;
   private lowStockTimer: ReturnType<typeof setTimeout> | null = null;
   private cleanups: (() => void)[] = [];
   private destroyed = false;
@@ -297,6 +302,7 @@ export class SheetConnection {
         if (this.connected) {
           this.everConnected = true;
           this.refused = null;
+          this.unreachable = false;
         }
         if (!this.connected) this.synced = false;
         this.updateStatus();
@@ -439,6 +445,7 @@ export class SheetConnection {
       if (this.destroyed) return;
       if (outcome !== 'ok') return this.onTokenRefused(outcome);
       this.tokenRetries = 0;
+      this.unreachable = false;
       this.applyToken();
     }
     if (this.browserOnline && !this.refused && !provider.wsconnected && !provider.wsconnecting) provider.connect();
@@ -462,6 +469,7 @@ export class SheetConnection {
 
   private onTokenRefused(outcome: Exclude<TokenOutcome, 'ok'>): void {
     if (outcome === 'offline') {
+      this.unreachable = true;
       // The network may come back before the browser says so (or just after): try again, backing off.
       if (this.retryTimer === null && !this.destroyed) {
         const delay = Math.min(500 * 2 ** this.tokenRetries++, 5000);
@@ -490,7 +498,7 @@ export class SheetConnection {
   private updateStatus(): void {
     if (this.destroyed) return;
     const status = saveStatus({
-      browserOnline: this.browserOnline,
+      browserOnline: this.browserOnline && !this.unreachable,
       connected: this.connected,
       synced: this.synced,
       pending: this.pending.count,
