@@ -173,3 +173,30 @@ test('a sales change is written even when the skus it touched cannot be read; th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a reader settling the sales totals while another settles them waits for that recomputation', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-settle-twice-'));
+  const db = await openDatabase(join(dir, 'cellar.duckdb'));
+  try {
+    const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+    const materializer = new Materializer(db.materializer);
+    const sales = new Y.Doc();
+    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
+    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
+    const [row] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
+    materializer.track('sales', sales, () => 1, true);
+    await materializer.flush();
+    await materializer.settleSkuSaleTotals();
+    setCell(sales, row, column.qty, 9, editor);
+    await materializer.flush();
+    // The page's answer and its summary ask at once (two keys of the insight cache).
+    const first = materializer.settleSkuSaleTotals();
+    await materializer.settleSkuSaleTotals();
+    assert.equal((await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0], 9);
+    await first;
+    materializer.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

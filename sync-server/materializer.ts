@@ -98,6 +98,7 @@ export class Materializer {
   private readonly staleSkus = new Set<string | null>();
   /** Every total may be stale (the skus a change touched could not be read): the next settling recomputes all. */
   private allSkusStale = false;
+  private recomputing = false;
   /**
    * Counts committed changes to what the insights read (products and sales sheets, the workspace views);
    * bumped right after the commit, before the change is announced (the insight cache's key).
@@ -368,14 +369,17 @@ export class Materializer {
    * scans every sale: ~30 ms at 1M) and a read after many flushes pays for one.
    */
   async settleSkuSaleTotals(): Promise<void> {
-    while (this.staleSkus.size > 0 || this.allSkusStale) {
+    // A recomputation in flight holds skus already taken from staleSkus: a reader arriving meanwhile waits for it.
+    while (this.staleSkus.size > 0 || this.allSkusStale || this.recomputing) {
       while (this.running) await this.running;
       if (this.staleSkus.size === 0 && !this.allSkusStale) return;
+      this.recomputing = true;
       this.running = this.recomputeStaleSkus();
       try {
         await this.running;
       } finally {
         this.running = null;
+        this.recomputing = false;
       }
     }
   }
