@@ -62,7 +62,9 @@ test('an insight page refreshes by itself after an edit, without reloading', asy
   await request.post(`${baseUrl()}/api/sheets/${sale.salesId}/cells`, { data: { updates: [{ row: sale.saleRow, col: sale.qtyCol, adjust: 7 }] } });
   await expect(kpi).toHaveAttribute('data-value', String(before + 7), { timeout: 3000 });
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  // Put back, and wait until it is materialized, so the next test starts from settled data.
   await request.post(`${baseUrl()}/api/sheets/${sale.salesId}/cells`, { data: { updates: [{ row: sale.saleRow, col: sale.qtyCol, adjust: -7 }] } });
+  await expect(kpi).toHaveAttribute('data-value', String(before), { timeout: 3000 });
 });
 
 test('hostile insight parameters get 400 (or are bound as plain values) and change nothing', async ({ request, page }) => {
