@@ -227,8 +227,7 @@ export class Materializer {
     // outside the transaction (this connection is the tables' only writer): a failed read never fails the write.
     const salesRows = meta.template === 'sales' ? [...batch.rowIds, ...batch.removedRows] : [];
     const skusBefore = salesRows.length > 0 ? await this.skusOfSaleRows(sheetId, salesRows) : null;
-    await c.run('BEGIN TRANSACTION');
-    try {
+    await this.inTransaction(async () => {
       if (batch.removedRows.length > 0) {
         const ids = { ids: listValue(batch.removedRows) };
         await c.run(`DELETE FROM ${live} WHERE row_id IN (SELECT unnest($ids))`, ids, { ids: LIST(VARCHAR) });
@@ -295,13 +294,9 @@ export class Materializer {
           seq: batch.seq,
         },
       );
-      await c.run('COMMIT');
-      if (skusBefore) for (const sku of [...skusBefore, ...(await this.skusOfSaleRows(sheetId, batch.rowIds))]) this.staleSkus.add(sku);
-      if (meta.template !== 'blank') this.dataVersion++;
-    } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
+    if (skusBefore) for (const sku of [...skusBefore, ...(await this.skusOfSaleRows(sheetId, batch.rowIds))]) this.staleSkus.add(sku);
+    if (meta.template !== 'blank') this.dataVersion++;
     this.stats.rows += batch.rowIds.length;
     return { rows: batch.rowIds.length, tableReplaced: rebuild?.last ?? false };
   }
@@ -331,18 +326,13 @@ export class Materializer {
       sheets.set(sheet.id, sheet);
     }
     // The views and the totals read through them change together.
-    await this.connection.run('BEGIN TRANSACTION');
-    try {
+    await this.inTransaction(async () => {
       await this.connection.run(workspaceViewSql('products', [...sheets.values()]));
       await this.connection.run(workspaceViewSql('sales', [...sheets.values()]));
       for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await this.connection.run(sql);
-      await this.connection.run('COMMIT');
-      this.staleSkus.clear();
-      this.allSkusStale = false;
-    } catch (error) {
-      await this.connection.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
+    this.staleSkus.clear();
+    this.allSkusStale = false;
     this.dataVersion++;
   }
 
@@ -390,19 +380,30 @@ export class Materializer {
     this.staleSkus.clear();
     this.allSkusStale = false;
     const c = this.connection;
-    await c.run('BEGIN TRANSACTION');
     try {
-      if (all) {
-        for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await c.run(sql);
-      } else {
-        const values = { skus: listValue(skus.filter((sku): sku is string => sku !== null)), withNull: skus.includes(null) };
-        for (const sql of REFRESH_SKU_SALE_TOTALS_SQL) await c.run(sql, values, { skus: LIST(VARCHAR), withNull: BOOLEAN });
-      }
-      await c.run('COMMIT');
+      await this.inTransaction(async () => {
+        if (all) {
+          for (const sql of REBUILD_SKU_SALE_TOTALS_SQL) await c.run(sql);
+        } else {
+          const values = { skus: listValue(skus.filter((sku): sku is string => sku !== null)), withNull: skus.includes(null) };
+          for (const sql of REFRESH_SKU_SALE_TOTALS_SQL) await c.run(sql, values, { skus: LIST(VARCHAR), withNull: BOOLEAN });
+        }
+      });
     } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
       for (const sku of skus) this.staleSkus.add(sku);
       this.allSkusStale ||= all;
+      throw error;
+    }
+  }
+
+  /** Runs `work` in one transaction on this connection, rolled back when it throws. */
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.connection.run('COMMIT');
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
-// `sku_sale_totals`: every sale summed per sku (no date range), kept by the materializer in the same
-// transaction as the sales rows it changes, so insights over all dates read ~100k per-sku rows instead of
+// `sku_sale_totals`: every sale summed per sku (no date range), kept by the materializer (the skus a sales
+// change touched are recomputed before the next insight read), so insights over all dates read ~100k per-sku rows instead of
 // aggregating 1M sales on every request (that aggregate was half of `product-sales`, `category-rollup`
 // and `family-summary`). A date range still reads the sales themselves. The totals are always recomputed
 // from the `sales` view for the skus a change touched (never adjusted by deltas), so they equal what the
@@ -27,7 +27,7 @@ export const REBUILD_SKU_SALE_TOTALS_SQL = [
 /** The skus (NULL included) that the given rows of one sheet have in the `sales` view now. */
 export const SKUS_OF_SALE_ROWS_SQL = `SELECT DISTINCT sku FROM sales WHERE sheet_id = $sheet AND row_id IN (SELECT unnest($rows))`;
 
-/** Recomputes the given skus (`$skus`, and the NULL sku when `$withNull`): run in the change's transaction. */
+/** Recomputes the given skus (`$skus`, and the NULL sku when `$withNull`): run in one transaction. */
 export const REFRESH_SKU_SALE_TOTALS_SQL = [
   `DELETE FROM ${SKU_SALE_TOTALS} WHERE sku IN (SELECT unnest($skus)) OR ($withNull AND sku IS NULL)`,
   `INSERT INTO ${SKU_SALE_TOTALS} SELECT sku, ${SKU_SALE_AGGREGATES} FROM sales
