@@ -14,7 +14,7 @@ import { seededRandom } from '../lib/demoWorkbook';
 import { SKU_SALE_AGGREGATES, SKU_SALE_TOTALS } from '../lib/insights/skuSaleTotals';
 import type { CellValue } from '../lib/schema';
 import { deleteRows, initSheet, insertColumn, insertRows, readColumns, readRowOrder, restoreRows, rowsMap, setCell } from '../lib/sheetDoc';
-import { openDatabase } from './database';
+import { openDatabase, type Database } from './database';
 import { LocalBatchSource, Materializer } from './materializer';
 
 test('a schema change on a sheet read in many small batches: the table is rewritten aside and put in place whole', async () => {
@@ -110,19 +110,37 @@ test('sku_sale_totals equals the sales summed per sku after every flush of rando
   }
 });
 
-test('settling the sales totals waits for one take of a long flush, not for all of it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-settle-'));
+/** A real DuckDB file for one test, closed and removed afterwards. */
+async function withDatabase(work: (db: Database) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-totals-'));
   const db = await openDatabase(join(dir, 'cellar.duckdb'));
   try {
+    await work(db);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A sales sheet 'sales' with one row (sku S1, qty 2), tracked and written once. */
+async function oneSaleSheet(materializer: Materializer, editor: { clock: HybridLogicalClock; userId: string }) {
+  const sales = new Y.Doc();
+  initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
+  const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
+  const [row] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
+  materializer.track('sales', sales, () => 1, true);
+  await materializer.flush();
+  return { sales, column, row };
+}
+
+const unitsOfS1 = async (db: Database) => (await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0];
+
+test('settling the sales totals waits for one take of a long flush, not for all of it', () =>
+  withDatabase(async (db) => {
     const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
     const materializer = new Materializer(db.materializer, { source: new LocalBatchSource(50, 0) });
-    const sales = new Y.Doc();
-    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
-    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
-    const [saleRow] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
-    materializer.track('sales', sales, () => 1, true);
-    await materializer.flush();
-    setCell(sales, saleRow, column.qty, 5, editor);
+    const { sales, column, row } = await oneSaleSheet(materializer, editor);
+    setCell(sales, row, column.qty, 5, editor);
     await materializer.flush(); // S1 is now stale
 
     // A big products sheet written in many takes (50 rows each, a 0 ms read budget).
@@ -136,67 +154,40 @@ test('settling the sales totals waits for one take of a long flush, not for all 
     await new Promise((resolve) => setImmediate(resolve));
     await materializer.settleSkuSaleTotals();
     assert.equal(flushed, false, 'settled while the big sheet was still being written');
-    const units = (await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0];
-    assert.equal(units, 5);
+    assert.equal(await unitsOfS1(db), 5);
     await flushing;
     materializer.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a sales change is written even when the skus it touched cannot be read; the totals are then recomputed whole', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-broken-view-'));
-  const db = await openDatabase(join(dir, 'cellar.duckdb'));
-  try {
+test('a sales change is written even when the skus it touched cannot be read; the totals are then recomputed whole', () =>
+  withDatabase(async (db) => {
     const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
     const materializer = new Materializer(db.materializer);
-    const sales = new Y.Doc();
-    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
-    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
-    const [row] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
-    materializer.track('sales', sales, () => 1, true);
-    await materializer.flush();
+    const { sales, column, row } = await oneSaleSheet(materializer, editor);
     const views = (await db.materializer.runAndReadAll(`SELECT sql FROM duckdb_views() WHERE view_name = 'sales'`)).getRows()[0][0] as string;
     await db.materializer.run(`CREATE OR REPLACE VIEW sales AS SELECT 1 AS nothing_an_insight_reads`);
     setCell(sales, row, column.qty, 7, editor);
     await materializer.flush();
     assert.deepEqual(materializer.healthReport().sheets, [], 'the sheet did not fail');
     assert.equal((await db.materializer.runAndReadAll(`SELECT ${physicalColumn(column.qty)} FROM ${sheetTable('sales')}`)).getRows()[0][0], 7);
-    await db.materializer.run(views.replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW"));
+    await db.materializer.run(views.replace(/^CREATE VIEW/, 'CREATE OR REPLACE VIEW'));
     await materializer.settleSkuSaleTotals();
-    assert.equal((await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0], 7);
+    assert.equal(await unitsOfS1(db), 7);
     materializer.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a reader settling the sales totals while another settles them waits for that recomputation', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-settle-twice-'));
-  const db = await openDatabase(join(dir, 'cellar.duckdb'));
-  try {
+test('a reader settling the sales totals while another settles them waits for that recomputation', () =>
+  withDatabase(async (db) => {
     const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
     const materializer = new Materializer(db.materializer);
-    const sales = new Y.Doc();
-    initSheet(sales, { title: 'sales', template: 'sales', createdAt: 1_700_000_000_000 });
-    const column = Object.fromEntries(readColumns(sales).map((c) => [c.name, c.id]));
-    const [row] = insertRows(sales, [{ [column.sku]: 'S1', [column.qty]: 2 }], {}, editor);
-    materializer.track('sales', sales, () => 1, true);
-    await materializer.flush();
+    const { sales, column, row } = await oneSaleSheet(materializer, editor);
     await materializer.settleSkuSaleTotals();
     setCell(sales, row, column.qty, 9, editor);
     await materializer.flush();
     // The page's answer and its summary ask at once (two keys of the insight cache).
     const first = materializer.settleSkuSaleTotals();
     await materializer.settleSkuSaleTotals();
-    assert.equal((await db.materializer.runAndReadAll(`SELECT units FROM ${SKU_SALE_TOTALS} WHERE sku = 'S1'`)).getRows()[0][0], 9);
+    assert.equal(await unitsOfS1(db), 9);
     await first;
     materializer.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
