@@ -10,6 +10,7 @@ import { startRelay } from './cluster/relayServer';
 import { logger } from './logger';
 import { seedDemoWorkbook } from './seedDemoWorkbook';
 import { startSyncServer } from './syncServer';
+import { backgroundNiceFromEnv, lowerBackgroundThreads } from './threadPriority';
 import { serverParts, serverRoutes } from './extensions';
 
 // Everything this process creates (data directory, DuckDB file and its WAL, the secret) is private.
@@ -25,6 +26,16 @@ if (role !== 'all' && !redisUrl) {
   logger.fatal({ role }, `CELLAR_ROLE=${role} needs REDIS_URL`);
   process.exit(2);
 }
+let backgroundNice: number;
+try {
+  backgroundNice = backgroundNiceFromEnv();
+} catch (error) {
+  logger.fatal({ err: error }, (error as Error).message);
+  process.exit(2);
+}
+// The persister relays to no one: its event loop is the pipeline's bottleneck, and DuckDB's threads are
+// its work, not background to it.
+if (role !== 'persister') lowerBackgroundThreads(backgroundNice);
 const limits = configureLimits(limitsFromEnv(process.env));
 const maxMessageBytes = limits.messageBytes;
 const secret = loadSecret(config);
