@@ -69,6 +69,28 @@ export function relayPart(deps: RelayPartDeps): RelayPart {
     }
   });
 
+  // What the persister made durable is published once, per commit: one published while this relay was not
+  // (yet, or no longer) subscribed is read back from its key, or a client's last edits would never be
+  // acknowledged. Durable state only grows (Room.markDurable keeps the maximum), so reading it twice is harmless.
+  const catchUpDurable = async (sheetId: string) => {
+    const durable = await redis.getBuffer(durableKey(sheetId));
+    if (durable && open.has(sheetId)) store.durable(sheetId, Y.decodeStateVector(new Uint8Array(durable)));
+  };
+  let subscribedBefore = false;
+  subscriber.on('ready', () => {
+    if (!subscribedBefore) {
+      subscribedBefore = true;
+      return;
+    }
+    // Back after losing Redis: subscribe again (ioredis does too; waiting for ours orders it before the read).
+    for (const sheetId of open.keys()) {
+      void subscriber
+        .subscribe(awarenessChannel(sheetId), durableKey(sheetId))
+        .then(() => catchUpDurable(sheetId))
+        .catch((err) => logger.warn({ err: err.message, sheetId }, 'resubscribe failed'));
+    }
+  });
+
   return {
     room: (sheetId) => open.get(sheetId),
     afterLoad(room) {
@@ -83,7 +105,7 @@ export function relayPart(deps: RelayPartDeps): RelayPart {
       room.awareness.on('update', onAwareness);
       void subscriber
         .subscribe(awarenessChannel(sheetId), durableKey(sheetId))
-        .then(() => redis.publish(awarenessChannel(sheetId), presenceMessage(PRESENCE_QUERY, relayId)))
+        .then(() => Promise.all([redis.publish(awarenessChannel(sheetId), presenceMessage(PRESENCE_QUERY, relayId)), catchUpDurable(sheetId)]))
         .catch((err) => logger.warn({ err: err.message, sheetId }, 'subscribe failed'));
       return () => {
         open.delete(sheetId);
