@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as Y from 'yjs';
+import { CELL_ARBITER_ORIGIN } from '../lib/cellArbiter';
 import { HybridLogicalClock } from '../lib/hlc';
 import { initSheet, insertRows, readColumns, setCell } from '../lib/sheetDoc';
 import { MaterializationTracker, NOT_MATERIALIZED_SEQ, type SheetBatch } from './materializationTracker';
@@ -78,4 +79,38 @@ test('an edit between cut batches is taken with the rest; without a deadline one
   assert.equal(rest[0].seq, 1);
   assert.ok(rest[0].rowIds.includes(ids[0]), 'the row edited again is taken again');
   assert.equal(new Set([...first.rowIds, ...rest[0].rowIds]).size, 600);
+});
+
+test('rows added between cut takes are taken too; a re-assert of a cell unchanged since its row was made keeps the row maker as its writer', () => {
+  const doc = new Y.Doc();
+  initSheet(doc, { title: 'writers', template: 'products', createdAt: 1_700_000_000_000 });
+  let writer = 'alice';
+  const tracker = new MaterializationTracker(50);
+  tracker.track('s1', doc, () => 1, false, () => writer);
+  const editor = { clock: new HybridLogicalClock(), userId: 'any' };
+  const sku = readColumns(doc).find((c) => c.name === 'sku')!;
+  const byAlice = insertRows(doc, Array.from({ length: 300 }, (_, i) => ({ [sku.id]: `A${i}` })), {}, editor);
+  const first = tracker.take('s1', performance.now() - 1)!;
+  assert.equal(first.complete, false);
+  writer = 'carl';
+  const byCarl = insertRows(doc, Array.from({ length: 50 }, (_, i) => ({ [sku.id]: `C${i}` })), {}, editor);
+  const batches = [first, ...takeAll(tracker, 's1', () => performance.now() - 1)];
+  const rows = batches.flatMap((b) => b.rowIds);
+  assert.equal(rows.length, 350, 'every row once');
+  assert.deepEqual(new Set(rows), new Set([...byAlice, ...byCarl]));
+  const identity = new Map(batches.flatMap((b) => b.changedCells.map((c) => [c.row, c.identity] as const)));
+  assert.ok(byAlice.every((id) => identity.get(id) === 'alice') && byCarl.every((id) => identity.get(id) === 'carl'), 'a new row is written by whoever made it');
+
+  // The arbiter sets a cell again (restoring a later value): the cell keeps the identity of the row's maker,
+  // not the identity whose update is being applied; an ordinary edit is its writer's.
+  writer = 'bob';
+  doc.transact(() => setCell(doc, byAlice[0], sku.id, 'restored', editor), CELL_ARBITER_ORIGIN);
+  setCell(doc, byAlice[1], sku.id, 'edited', editor);
+  const after = takeAll(tracker, 's1', () => Infinity).flatMap((b) => b.changedCells);
+  assert.equal(after.find((c) => c.row === byAlice[0])?.identity, 'alice');
+  assert.equal(after.find((c) => c.row === byAlice[1])?.identity, 'bob');
+  // Once edited, the cell's own writer counts: a re-assert of it keeps bob.
+  writer = 'dora';
+  doc.transact(() => setCell(doc, byAlice[1], sku.id, 'restored again', editor), CELL_ARBITER_ORIGIN);
+  assert.equal(takeAll(tracker, 's1', () => Infinity).flatMap((b) => b.changedCells).find((c) => c.row === byAlice[1])?.identity, 'bob');
 });

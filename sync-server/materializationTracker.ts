@@ -65,6 +65,18 @@ interface TrackedSheet {
   newConflicts: Array<{ record: ConflictRecord; identity: string | null }>;
   /** The authenticated identity behind each cell's latest change (the arbiter re-asserts keep it). */
   cellWriters: Map<string, string | null>;
+  /**
+   * The identity that created each row, for its cells not changed since (not in cellWriters): an import of
+   * 250,000 rows kept 2.5 million entries in cellWriters for as long as the room was loaded.
+   */
+  rowWriters: Map<string, string | null>;
+  /**
+   * Where the last cut take stopped in dirtyRows and changedCells: the next take goes on from there. Starting
+   * a new iteration each take walked again past every entry deleted so far (a JS Set or Map keeps deleted
+   * entries' slots until it shrinks), which made a big import's takes slower and slower.
+   */
+  dirtyCursor: Iterator<string> | null;
+  cellsCursor: Iterator<[string, ChangedCell]> | null;
   schemaDirty: boolean;
   /** A rewrite of the table in progress: the rows still to copy (ids as the rewrite started), and how far it is. */
   rebuild: { queue: string[]; at: number; first: boolean } | null;
@@ -93,6 +105,9 @@ export class MaterializationTracker {
       changedCells: new Map(),
       newConflicts: [],
       cellWriters: new Map(),
+      rowWriters: new Map(),
+      dirtyCursor: null,
+      cellsCursor: null,
       schemaDirty: rebuild,
       rebuild: null,
       metaDirty: rebuild,
@@ -106,9 +121,24 @@ export class MaterializationTracker {
     // an earlier value, so that cell keeps the identity recorded for it.
     const changed = (row: string, col: string, origin: unknown) => {
       const key = cellKey(row, col);
-      const identity = origin === CELL_ARBITER_ORIGIN && tracked.cellWriters.has(key) ? tracked.cellWriters.get(key)! : currentWriter();
+      let identity: string | null;
+      if (origin !== CELL_ARBITER_ORIGIN) identity = currentWriter();
+      else if (tracked.cellWriters.has(key)) identity = tracked.cellWriters.get(key)!;
+      else if (tracked.rowWriters.has(row)) identity = tracked.rowWriters.get(row)!;
+      else identity = currentWriter();
       tracked.cellWriters.set(key, identity);
       tracked.changedCells.set(key, { row, col, identity });
+    };
+    /** A new row's cells: written by whoever created the row (rowWriters), each a change for history. */
+    const rowAdded = (row: string, cells: Y.Map<unknown>) => {
+      const identity = currentWriter();
+      tracked.rowWriters.set(row, identity);
+      for (const col of cells.keys()) {
+        const key = cellKey(row, col);
+        // A row id seen before (removed outright, then added again): its old cells' writers no longer apply.
+        if (tracked.cellWriters.size > 0) tracked.cellWriters.delete(key);
+        tracked.changedCells.set(key, { row, col, identity });
+      }
     };
     const onRows = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => {
       for (const event of events) {
@@ -120,7 +150,8 @@ export class MaterializationTracker {
             const row = rowsMap(doc).get(key);
             const cells = row instanceof Y.Map ? row.get('cells') : undefined;
             if (event.changes.keys.get(key)?.action === 'add' && cells instanceof Y.Map) {
-              for (const col of cells.keys()) changed(key, col, transaction.origin);
+              if (transaction.origin === CELL_ARBITER_ORIGIN) for (const col of cells.keys()) changed(key, col, transaction.origin);
+              else rowAdded(key, cells);
             }
           }
           continue;
@@ -243,16 +274,25 @@ export class MaterializationTracker {
         if ((rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
       }
     }
-    for (const rowId of tracked.dirtyRows) {
-      if (rowIds.length > 0 && (rowIds.length & 31) === 0 && performance.now() > rowDeadline) break;
+    const dirty = tracked.dirtyCursor ?? tracked.dirtyRows.values();
+    tracked.dirtyCursor = null;
+    for (let next = dirty.next(); !next.done; next = dirty.next()) {
+      const rowId = next.value;
       tracked.dirtyRows.delete(rowId);
       if (!readRow(rowId)) removedRows.push(rowId);
+      if ((rowIds.length & 31) === 0 && performance.now() > rowDeadline) {
+        tracked.dirtyCursor = dirty;
+        break;
+      }
     }
     const last = rebuild !== null && rebuild.at >= rebuild.queue.length;
     if (last) tracked.rebuild = null;
     const changedCells: ChangedCell[] = [];
     const history = new ColumnChunks(6, this.rowsPerChunk * 10);
-    for (const [key, changed] of tracked.changedCells) {
+    const pendingCells = tracked.cellsCursor ?? tracked.changedCells.entries();
+    tracked.cellsCursor = null;
+    for (let next = pendingCells.next(); !next.done; next = pendingCells.next()) {
+      const [key, changed] = next.value;
       tracked.changedCells.delete(key);
       changedCells.push(changed);
       const { row, col, identity } = changed;
@@ -263,7 +303,10 @@ export class MaterializationTracker {
       const latestAdjustment = adjustments?.at(-1);
       const stamp = latestAdjustment && (!cell || latestAdjustment.t > cell.t) ? latestAdjustment : cell;
       history.push([row, col, JSON.stringify(resolveCell(cell, adjustments)) ?? null, stamp && Number.isFinite(stamp.t) ? stamp.t : null, stamp ? textOf(stamp.by) : null, identity]);
-      if ((changedCells.length & 127) === 0 && performance.now() > deadline) break;
+      if ((changedCells.length & 127) === 0 && performance.now() > deadline) {
+        tracked.cellsCursor = pendingCells;
+        break;
+      }
     }
     const complete = tracked.dirtyRows.size === 0 && tracked.changedCells.size === 0 && tracked.rebuild === null;
     // Counting live rows walks every row (~30 ms at 100,000): only when rows came, went or were (un)deleted,
