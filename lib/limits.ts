@@ -34,6 +34,12 @@ export interface Limits {
   csvImportBytes: number;
   csvImportRows: number;
   /**
+   * CSV import cells (data rows × the file's columns). A sheet lives whole in one Y.Doc on the server and in
+   * every browser that opens it: 2.5 million imported cells held a 2.5 GB server and stalled it for 0.4–1.1 s
+   * (docs/PERFORMANCE.md), so an import is bounded by what a sheet can hold, not only by its rows.
+   */
+  csvImportCells: number;
+  /**
    * Largest magnitude of a number in a cell or an adjustment: far beyond any real quantity, small enough that
    * no number of adjustments can add up to ±Infinity (which DuckDB would store as NULL).
    */
@@ -59,6 +65,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   heldBytesPerSocket: 4 * 1024 * 1024,
   csvImportBytes: 50 * 1024 * 1024,
   csvImportRows: 500_000,
+  csvImportCells: 1_000_000,
   numberMagnitude: 1e100,
   futureStampMs: 60_000,
 });
@@ -98,6 +105,7 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = Object.fr
   heldBytesPerSocket: 'CELLAR_MAX_HELD_BYTES',
   csvImportBytes: 'CELLAR_MAX_IMPORT_BYTES',
   csvImportRows: 'CELLAR_MAX_IMPORT_ROWS',
+  csvImportCells: 'CELLAR_MAX_IMPORT_CELLS',
   numberMagnitude: 'CELLAR_MAX_NUMBER',
   futureStampMs: 'CELLAR_MAX_FUTURE_MS',
 });

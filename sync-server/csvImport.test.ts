@@ -8,7 +8,7 @@ describe('CSV import at scale', () => {
   let server: SyncServerProcess;
 
   before(async () => {
-    server = await startSyncServerProcess({ env: { CELLAR_MAX_IMPORT_ROWS: '30000', CELLAR_MAX_IMPORT_BYTES: String(2 * 1024 * 1024) } });
+    server = await startSyncServerProcess({ env: { CELLAR_MAX_IMPORT_ROWS: '30000', CELLAR_MAX_IMPORT_CELLS: '150000', CELLAR_MAX_IMPORT_BYTES: String(2 * 1024 * 1024) } });
   });
   after(async () => {
     assert.equal(await server.stop('SIGTERM'), 0);
@@ -79,11 +79,19 @@ describe('CSV import at scale', () => {
     assert.deepEqual(skus, ['FIRST', ...Array.from({ length: 12_000 }, (_, i) => `SKU-${i}`)]);
   });
 
-  test('past the row or byte limit the import is refused with 413, and a bad cell anywhere refuses it all', async () => {
+  test('past the row, cell or byte limit the import is refused with 413, and a bad cell anywhere refuses it all', async () => {
     const sheetId = await createSheet();
     const tooMany = await importCsv(sheetId, products(30_001));
     assert.equal(tooMany.status, 413);
     assert.equal(tooMany.body.error.code, 'too_many_rows');
+    // Under the row limit but wider: 15,001 rows of 10 columns are over 150,000 cells.
+    const wide = ['sku,name,brand,family,category,stock,reorder_level,unit_cost,price,plan_units', ...Array.from({ length: 15_001 }, (_, i) => `W-${i},n,b,f,c,1,2,3,4,5`)].join('\r\n');
+    const tooWide = await importCsv(sheetId, wide);
+    assert.equal(tooWide.status, 413);
+    assert.equal(tooWide.body.error.code, 'too_many_cells');
+    assert.match(tooWide.body.error.message, /150,000 cells/);
+    assert.equal((await importCsv(sheetId, wide.split('\r\n').slice(0, 15_001).join('\r\n'))).status, 201, '15,000 rows of 10 columns are within it');
+    await waitFor(async () => (await server.api(`/sheets/${sheetId}`)).body.rows.length === 15_000, { timeoutMs: 30_000, what: 'the 15,000 rows in DuckDB' });
     const tooBig = await importCsv(sheetId, `sku,name\r\n${Array.from({ length: 3000 }, (_, i) => `S${i},${'x'.repeat(800)}`).join('\r\n')}`);
     assert.equal(tooBig.status, 413);
     const lastBad = `${products(20_000)}\r\nSKU-X,bad,red,lots,1`;
@@ -91,7 +99,7 @@ describe('CSV import at scale', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /row 20001, column "stock"/);
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal((await server.api(`/sheets/${sheetId}`)).body.rows.length, 0, 'nothing was written');
+    assert.equal((await server.api(`/sheets/${sheetId}`)).body.rows.length, 15_000, 'nothing was written but the import within the limits');
     const badJob = await importCsv(sheetId, products(1), 'x');
     assert.equal(badJob.status, 400);
   });

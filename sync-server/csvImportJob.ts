@@ -112,6 +112,14 @@ export async function runCsvImport(
       },
       onRecords: (records) => {
         if (rows.length + records.length > limits().csvImportRows) throw new HttpError(413, 'too_many_rows', `a CSV import has at most ${limits().csvImportRows.toLocaleString('en-US')} rows`);
+        const cells = (rows.length + records.length) * targets.length;
+        if (cells > limits().csvImportCells) {
+          throw new HttpError(
+            413,
+            'too_many_cells',
+            `a CSV import has at most ${limits().csvImportCells.toLocaleString('en-US')} cells (rows × columns); this file has more than ${(rows.length + records.length).toLocaleString('en-US')} rows of ${targets.length} columns: split it over several sheets`,
+          );
+        }
         for (const record of records) {
           const values = csvRecordValues(record, targets, errors.add);
           // After the first error only the errors matter: the file is refused.
