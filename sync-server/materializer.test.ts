@@ -191,3 +191,30 @@ test('a reader settling the sales totals while another settles them waits for th
     await first;
     materializer.stop();
   }));
+
+test('of the sheets changed since the last flush, the smallest change is written first', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-order-'));
+  const db = await openDatabase(join(dir, 'cellar.duckdb'));
+  try {
+    const written: string[] = [];
+    const materializer = new Materializer(db.materializer, { onMaterialized: (change) => written.push(change.sheetId) });
+    const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
+    const sheet = (id: string, rows: number) => {
+      const doc = new Y.Doc();
+      initSheet(doc, { title: id, template: 'products', createdAt: 1_700_000_000_000 });
+      materializer.track(id, doc, () => 1, true);
+      const sku = readColumns(doc).find((c) => c.name === 'sku')!;
+      insertRows(doc, Array.from({ length: rows }, (_, i) => ({ [sku.id]: `${id}-${i}` })), {}, editor);
+    };
+    // Tracked (and changed) in this order: the import first, the one-row edit last.
+    sheet('import', 3000);
+    sheet('some', 40);
+    sheet('one', 1);
+    await materializer.flush();
+    assert.deepEqual([...new Set(written)], ['one', 'some', 'import'], 'in order of size, not of tracking');
+    materializer.stop();
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -171,7 +171,9 @@ export class Materializer {
   /** Writes batches one by one; returns whether one of them left changes pending (it was not complete). */
   private async writeBatches(batches: SheetBatch[]): Promise<boolean> {
     let more = false;
-    for (const batch of batches) {
+    // Smallest first: a person's edit of one sheet is not written after another sheet's slice of a big import.
+    const size = (batch: SheetBatch) => batch.rowCount + batch.changedCells.length;
+    for (const batch of [...batches].sort((a, b) => size(a) - size(b))) {
       const started = performance.now();
       let result: { rows: number; tableReplaced: boolean };
       try {
