@@ -192,10 +192,8 @@ test('a reader settling the sales totals while another settles them waits for th
     materializer.stop();
   }));
 
-test('of the sheets changed since the last flush, the smallest change is written first', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cellar-materializer-order-'));
-  const db = await openDatabase(join(dir, 'cellar.duckdb'));
-  try {
+test('of the sheets changed since the last flush, the smallest change is written first', () =>
+  withDatabase(async (db) => {
     const written: string[] = [];
     const materializer = new Materializer(db.materializer, { onMaterialized: (change) => written.push(change.sheetId) });
     const editor = { clock: new HybridLogicalClock(), userId: 'ana' };
@@ -213,8 +211,4 @@ test('of the sheets changed since the last flush, the smallest change is written
     await materializer.flush();
     assert.deepEqual([...new Set(written)], ['one', 'some', 'import'], 'in order of size, not of tracking');
     materializer.stop();
-  } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
