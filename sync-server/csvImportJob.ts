@@ -117,7 +117,7 @@ export async function runCsvImport(
           throw new HttpError(
             413,
             'too_many_cells',
-            `a CSV import has at most ${limits().csvImportCells.toLocaleString('en-US')} cells (rows × columns); this file has more than ${(rows.length + records.length).toLocaleString('en-US')} rows of ${targets.length} columns: split it over several sheets`,
+            `a CSV import has at most ${limits().csvImportCells.toLocaleString('en-US')} cells (rows × columns); this file has at least ${(rows.length + records.length).toLocaleString('en-US')} rows of ${targets.length} columns: split it over several sheets`,
           );
         }
         for (const record of records) {
