@@ -111,13 +111,13 @@ export async function runCsvImport(
         targets = matched.targets;
       },
       onRecords: (records) => {
-        if (rows.length + records.length > limits().csvImportRows) throw new HttpError(413, 'too_many_rows', `a CSV import has at most ${limits().csvImportRows.toLocaleString('en-US')} rows`);
-        const cells = (rows.length + records.length) * targets.length;
-        if (cells > limits().csvImportCells) {
+        const rowsSoFar = rows.length + records.length;
+        if (rowsSoFar > limits().csvImportRows) throw new HttpError(413, 'too_many_rows', `a CSV import has at most ${limits().csvImportRows.toLocaleString('en-US')} rows`);
+        if (rowsSoFar * targets.length > limits().csvImportCells) {
           throw new HttpError(
             413,
             'too_many_cells',
-            `a CSV import has at most ${limits().csvImportCells.toLocaleString('en-US')} cells (rows × columns); this file has at least ${(rows.length + records.length).toLocaleString('en-US')} rows of ${targets.length} columns: split it over several sheets`,
+            `a CSV import has at most ${limits().csvImportCells.toLocaleString('en-US')} cells (rows × columns); this file has at least ${rowsSoFar.toLocaleString('en-US')} rows of ${targets.length} columns: split it over several sheets`,
           );
         }
         for (const record of records) {
