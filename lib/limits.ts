@@ -40,6 +40,11 @@ export interface Limits {
    */
   csvImportCells: number;
   /**
+   * Cells of one sheet, over every path that adds them (socket updates, REST, CSV import). The import limit
+   * bounds one file; this bounds what repeated imports and inserts add up to, for the same reason.
+   */
+  cellsPerSheet: number;
+  /**
    * Largest magnitude of a number in a cell or an adjustment: far beyond any real quantity, small enough that
    * no number of adjustments can add up to ±Infinity (which DuckDB would store as NULL).
    */
@@ -66,6 +71,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   csvImportBytes: 50 * 1024 * 1024,
   csvImportRows: 500_000,
   csvImportCells: 1_000_000,
+  cellsPerSheet: 2_000_000,
   numberMagnitude: 1e100,
   futureStampMs: 60_000,
 });
@@ -106,6 +112,7 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = Object.fr
   csvImportBytes: 'CELLAR_MAX_IMPORT_BYTES',
   csvImportRows: 'CELLAR_MAX_IMPORT_ROWS',
   csvImportCells: 'CELLAR_MAX_IMPORT_CELLS',
+  cellsPerSheet: 'CELLAR_MAX_SHEET_CELLS',
   numberMagnitude: 'CELLAR_MAX_NUMBER',
   futureStampMs: 'CELLAR_MAX_FUTURE_MS',
 });

@@ -11,6 +11,7 @@
 import * as Y from 'yjs';
 import { limits } from './limits';
 import { ADJUSTMENTS, COLUMNS, CONFLICTS, META, ROWS, USERS } from './schema';
+import { hasCell, sheetCellCount } from './sheetCells';
 import {
   adjustmentProblem,
   cellProblem,
@@ -61,6 +62,9 @@ export class UpdateCheck {
   // The path of the types a map-typed item holds (its children's path), built once per owner.
   private readonly childPaths = new Map<ItemLike, Path>();
   private readonly newColumns = new Map<string, string>();
+  // Cells the update creates (row and column ids), against the sheet's cap; the sheet's count once one is seen.
+  private readonly newCells = new Set<string>();
+  private sheetCells: number | null = null;
   private next = 0;
 
   constructor(private readonly doc: Y.Doc) {}
@@ -93,10 +97,24 @@ export class UpdateCheck {
       if (where === DEAD) continue;
       if ('missing' in where) return { ok: 'held', missing: where.missing };
       const { path, key } = where;
-      const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null);
+      const problem =
+        checkItem(path, key, item.content) ??
+        (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null) ??
+        (path.length === 3 && path[0] === ROWS ? this.cellCapProblem(path[1], key!) : null);
       if (problem) return { ok: false, problem: `${[...path, key ?? ''].filter(Boolean).join('.').slice(0, 200)}: ${problem}` };
     }
     return this.next < this.items.length ? null : { ok: true };
+  }
+
+  /** A cell (checkItem has checked its place) that does not exist yet counts against the sheet's cap. */
+  private cellCapProblem(row: string, col: string): string | null {
+    if (hasCell(this.doc, row, col)) return null;
+    const cell = `${row}\u0000${col}`;
+    if (this.newCells.has(cell)) return null;
+    this.newCells.add(cell);
+    this.sheetCells ??= sheetCellCount(this.doc);
+    const cap = limits().cellsPerSheet;
+    return this.sheetCells + this.newCells.size > cap ? `a sheet has at most ${cap.toLocaleString('en-US')} cells` : null;
   }
 
   private inUpdate(id: Y.ID): ItemLike | undefined {

@@ -350,3 +350,68 @@ describe('isolation: one sheet that cannot be materialized', () => {
     assert.equal(await server.stop('SIGTERM'), 0);
   });
 });
+
+describe('the per-sheet cell cap, the same on every path', () => {
+  let server: SyncServerProcess;
+  before(async () => {
+    server = await startSyncServerProcess({ env: { CELLAR_MAX_SHEET_CELLS: '40' } });
+  });
+  after(async () => {
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  test('imports, REST rows and cells, and socket updates that would pass it are refused and write nothing; edits of existing cells go on', async () => {
+    const sheetId = (await server.api('/sheets', { body: { title: 'Capped', template: 'products' } })).body.id as string;
+    const importCsv = async (csv: string) => {
+      const response = await fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.secret}`, 'x-cellar-auth': `Bearer ${server.adminToken}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const csv = (rows: number, from: number) => ['sku,name,stock', ...Array.from({ length: rows }, (_, i) => `S-${from + i},n,${i}`)].join('\n');
+    assert.equal((await importCsv(csv(10, 0))).status, 201, '30 cells');
+    const over = await importCsv(csv(4, 10));
+    assert.equal(over.status, 413);
+    assert.equal(over.body.error.code, 'sheet_full');
+    assert.match(over.body.error.message, /at most 40 cells; this one has 30 and this would add 12/);
+    const rows = await server.api(`/sheets/${sheetId}/rows`, { body: { rows: [{ sku: 'R-1', name: 'r', stock: 1, price: 2 }, { sku: 'R-2', name: 'r', stock: 1, price: 2 }, { sku: 'R-3', name: 'r', stock: 1 }] } });
+    assert.equal(rows.status, 413, '11 more cells');
+    assert.equal(rows.body.error.code, 'sheet_full');
+    assert.equal((await server.api(`/sheets/${sheetId}/rows`, { body: { rows: [{ sku: 'R-1', name: 'r', stock: 1, price: 2 }, { sku: 'R-2', name: 'r', stock: 1, price: 2 }] } })).status, 201, 'exactly 38');
+
+    const client = connectStockClient(server.wsUrl, sheetId);
+    await client.synced();
+    const columns = Object.fromEntries(readColumns(client.doc).map((c) => [c.name, c.id]));
+    const [first] = readSheet(client.doc).rows;
+    const newCells = await server.api(`/sheets/${sheetId}/cells`, {
+      body: { updates: [{ row: first.id, col: 'brand', value: 'b' }, { row: first.id, col: 'family', value: 'f' }, { row: first.id, col: 'category', value: 'c' }] },
+    });
+    assert.equal(newCells.status, 413, 'three new cells where two are left');
+    const edits = await server.api(`/sheets/${sheetId}/cells`, {
+      body: { updates: [{ row: first.id, col: 'stock', value: 99 }, { row: first.id, col: 'brand', value: 'b' }] },
+    });
+    assert.equal(edits.status, 200, 'an overwrite and one new cell (the 39th)');
+    assert.equal((await server.api(`/sheets/${sheetId}/cells`, { body: { updates: [{ row: first.id, col: 'stock', adjust: 1 }] } })).status, 200, 'an adjustment adds no cell');
+
+    // A socket's update with two new cells (the 40th and 41st) closes it with 4400 and applies nothing.
+    await waitFor(() => (readSheet(client.doc).rows[0].values[columns.brand] === 'b' ? true : null), { what: 'the REST edit at the client' });
+    const closed = new Promise<number>((resolve) => client.provider.on('connection-close', (event: { code?: number } | null) => resolve(event?.code ?? 0)));
+    applyCellUpdates(client.doc, [{ row: first.id, col: columns.family, value: 'f' }, { row: first.id, col: columns.category, value: 'c' }], editor('clerk'));
+    assert.equal(await closedWith(closed), 4400);
+    client.destroy();
+    const fresh = connectStockClient(server.wsUrl, sheetId);
+    await fresh.synced();
+    const values = readSheet(fresh.doc).rows[0].values;
+    assert.equal((rowsMap(fresh.doc).get(first.id)!.get('cells') as Y.Map<unknown>).has(columns.family), false, 'nothing of the refused update applied');
+    assert.equal(values[columns.stock], 100);
+    applyCellUpdates(fresh.doc, [{ row: first.id, col: columns.category, value: 'c' }, { row: first.id, col: columns.name, value: 'renamed' }], editor('clerk'));
+    await fresh.savedOwnEdits();
+    fresh.destroy();
+    await waitForDuckDbToEqualDocument(server, sheetId);
+    const sheet = (await server.api(`/sheets/${sheetId}`)).body;
+    assert.equal(sheet.rows.length, 12);
+    assert.equal(sheet.rows[0].values[columns.category], 'c', 'the 40th cell went in over the socket');
+  });
+});

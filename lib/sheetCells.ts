@@ -1,0 +1,93 @@
+// How many cells a sheet holds, for the per-sheet cap (limits.cellsPerSheet, DESIGN "limits"): a sheet lives
+// whole in one Y.Doc on the server and in every browser that opens it, so repeated imports or inserts must not
+// grow it past what those hold. Every path that adds cells checks against the same count: the socket guard
+// (lib/updateGuard.ts), REST rows and cells, CSV import.
+//
+// A cell counts once its key exists in its row's `cells` map, whatever its value (a cleared cell is still an
+// item). The count is taken once per document (a pass over the rows: each row's cells map knows its size) and
+// then kept by adding the keys each transaction creates; rows removed outright give their cells back only when
+// the sheet is next loaded (the count errs on the high side meanwhile).
+import * as Y from 'yjs';
+import { cellLocation, forEachNewItem, isCellsMapRemoved, isNewItem } from './cellItems';
+import { limits } from './limits';
+import { rowsMap } from './sheetDoc';
+
+const counts = new WeakMap<Y.Doc, { cells: number }>();
+
+/** The cells of the sheet (see above); the first call for a document counts them and starts keeping the count. */
+export function sheetCellCount(doc: Y.Doc): number {
+  let count = counts.get(doc);
+  if (!count) {
+    const kept = { cells: countCells(doc) };
+    counts.set(doc, kept);
+    doc.on('afterTransaction', (transaction: Y.Transaction) => (kept.cells += cellKeysCreated(transaction)));
+    doc.on('destroy', () => counts.delete(doc));
+    count = kept;
+  }
+  return count.cells;
+}
+
+/** The cells of a sheet, counted from scratch: for each live row, the keys of its cells map. */
+export function countCells(doc: Y.Doc): number {
+  let cells = 0;
+  for (const item of rowsMap(doc)._map.values()) {
+    if (item.deleted) continue;
+    cells += cellsMapOf(item)?._map.size ?? 0;
+  }
+  return cells;
+}
+
+/** Whether `rows[row].cells[col]` exists in the document (set at some time, whatever its value now). */
+export function hasCell(doc: Y.Doc, row: string, col: string): boolean {
+  const item = rowsMap(doc)._map.get(row);
+  return item !== undefined && !item.deleted && (cellsMapOf(item)?._map.has(col) ?? false);
+}
+
+function cellsMapOf(rowItem: Y.Item): Y.Map<unknown> | null {
+  const row = rowItem.content instanceof Y.ContentType ? rowItem.content.type : null;
+  if (!(row instanceof Y.Map)) return null;
+  const cellsItem = row._map.get('cells');
+  if (!cellsItem || cellsItem.deleted || !(cellsItem.content instanceof Y.ContentType)) return null;
+  const cells = cellsItem.content.type;
+  return cells instanceof Y.Map ? cells : null;
+}
+
+/**
+ * Cell keys the transaction created: for each key a new item now shows, the key is new when every item before
+ * it in the key's list is new too (an earlier item means the key existed, whatever this transaction wrote).
+ */
+function cellKeysCreated(transaction: Y.Transaction): number {
+  let created = 0;
+  forEachNewItem(transaction, (item) => {
+    if (item.parentSub === null || !(item.parent instanceof Y.Map)) return;
+    if ((item.parent as Y.Map<unknown>)._map.get(item.parentSub) !== item) return;
+    const location = cellLocation(transaction.doc, item);
+    if (!location || isCellsMapRemoved(location.cells)) return;
+    for (let left = item.left; left !== null; left = left.left) if (!isNewItem(transaction, left)) return;
+    created++;
+  });
+  return created;
+}
+
+/** Why adding `adding` cells to the sheet is refused (past limits.cellsPerSheet), or null. */
+export function sheetCapacityProblem(doc: Y.Doc, adding: number): string | null {
+  if (adding <= 0) return null;
+  const cap = limits().cellsPerSheet;
+  const now = sheetCellCount(doc);
+  if (now + adding <= cap) return null;
+  return `a sheet has at most ${cap.toLocaleString('en-US')} cells; this one has ${now.toLocaleString('en-US')} and this would add ${adding.toLocaleString('en-US')}: split the data over several sheets`;
+}
+
+/** Cells that writing these (row, column) pairs would create: the pairs not in the sheet yet, each once. */
+export function cellsCreatedBy(doc: Y.Doc, writes: Iterable<{ row: string; col: string }>): number {
+  const created = new Set<string>();
+  for (const { row, col } of writes) if (!hasCell(doc, row, col)) created.add(`${row}\u0000${col}`);
+  return created.size;
+}
+
+/** Cells that inserting these rows creates (insertRows writes no cell for a null value). */
+export function cellsInNewRows(rows: ReadonlyArray<Record<string, unknown>>): number {
+  let cells = 0;
+  for (const values of rows) for (const value of Object.values(values)) if (value !== null) cells++;
+  return cells;
+}
