@@ -6,7 +6,7 @@ import { HybridLogicalClock } from './hlc';
 import { configureLimits, DEFAULT_LIMITS } from './limits';
 import { cellsCreatedBy, countCells, sheetCapacityProblem, sheetCellCount } from './sheetCells';
 import { applyCellUpdates, initSheet, insertRows, readColumns, readRowOrder, rowsMap } from './sheetDoc';
-import { checkUpdateShape } from './updateGuard';
+import { checkUpdate, checkUpdateShape } from './updateGuard';
 
 const editor = (userId: string) => ({ clock: new HybridLogicalClock(), userId });
 
@@ -100,6 +100,7 @@ test('the guard refuses an update that takes the sheet past the cap, whatever th
     assert.match(sheetCapacityProblem(server, 2) ?? '', /at most 6 cells; this one has 5/);
     // Two new cells in one update: the second is one too many, so nothing of it applies.
     applyCellUpdates(client, [{ row, col: columns[6], value: 1 }, { row, col: columns[7], value: 2 }], editor('c'));
+    assert.deepEqual({ ...checkUpdate(server, updates[0]), problem: undefined }, { ok: false, full: true, problem: undefined }, 'refused as full, not as malformed');
     assert.match(deliver() ?? '', /a sheet has at most 6 cells/);
     assert.equal(countCells(server), 5);
     // A new row whose cells would pass the cap is refused too; overwriting existing cells is not.

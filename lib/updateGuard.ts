@@ -34,7 +34,8 @@ interface ItemLike {
   content: unknown;
 }
 
-export type GuardVerdict = { ok: true } | { ok: false; problem: string } | { ok: 'held'; missing: Y.ID };
+/** `full`: refused only because the sheet would pass its cell cap (the update itself is well-formed). */
+export type GuardVerdict = { ok: true } | { ok: false; problem: string; full?: true } | { ok: 'held'; missing: Y.ID };
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
 /** A place under a parent that was removed and garbage-collected: Yjs discards such items, nothing to check. */
@@ -97,11 +98,10 @@ export class UpdateCheck {
       if (where === DEAD) continue;
       if ('missing' in where) return { ok: 'held', missing: where.missing };
       const { path, key } = where;
-      const problem =
-        checkItem(path, key, item.content) ??
-        (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null) ??
-        (path.length === 3 && path[0] === ROWS ? this.cellCapProblem(path[1], key!) : null);
-      if (problem) return { ok: false, problem: `${[...path, key ?? ''].filter(Boolean).join('.').slice(0, 200)}: ${problem}` };
+      const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null);
+      if (problem) return { ok: false, problem: `${placeName(path, key)}: ${problem}` };
+      const full = path.length === 3 && path[0] === ROWS ? this.cellCapProblem(path[1], key!) : null;
+      if (full) return { ok: false, problem: `${placeName(path, key)}: ${full}`, full: true };
     }
     return this.next < this.items.length ? null : { ok: true };
   }
@@ -180,6 +180,8 @@ export class UpdateCheck {
     return result;
   }
 }
+
+const placeName = (path: Path, key: string | null) => [...path, key ?? ''].filter(Boolean).join('.').slice(0, 200);
 
 /** Why the update breaks the schema, or null when it is fine (an update that cannot be checked yet is refused). */
 export function checkUpdateShape(doc: Y.Doc, update: Uint8Array): string | null {

@@ -395,11 +395,11 @@ describe('the per-sheet cell cap, the same on every path', () => {
     assert.equal(edits.status, 200, 'an overwrite and one new cell (the 39th)');
     assert.equal((await server.api(`/sheets/${sheetId}/cells`, { body: { updates: [{ row: first.id, col: 'stock', adjust: 1 }] } })).status, 200, 'an adjustment adds no cell');
 
-    // A socket's update with two new cells (the 40th and 41st) closes it with 4400 and applies nothing.
+    // A socket's update with two new cells (the 40th and 41st) closes it with 4413 (sheet full) and applies nothing.
     await waitFor(() => (readSheet(client.doc).rows[0].values[columns.brand] === 'b' ? true : null), { what: 'the REST edit at the client' });
     const closed = new Promise<number>((resolve) => client.provider.on('connection-close', (event: { code?: number } | null) => resolve(event?.code ?? 0)));
     applyCellUpdates(client.doc, [{ row: first.id, col: columns.family, value: 'f' }, { row: first.id, col: columns.category, value: 'c' }], editor('clerk'));
-    assert.equal(await closedWith(closed), 4400);
+    assert.equal(await closedWith(closed), 4413);
     client.destroy();
     const fresh = connectStockClient(server.wsUrl, sheetId);
     await fresh.synced();

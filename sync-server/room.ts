@@ -4,7 +4,6 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
-  CLOSE_BAD_MESSAGE,
   CLOSE_TOO_BIG,
   decodeMessage,
   encodeAwareness,
@@ -15,6 +14,7 @@ import {
   type StateVector,
 } from '../lib/protocol';
 import { checkUpdate, UpdateCheck } from '../lib/updateGuard';
+import { closeForRefusal, UpdateRefusedError } from './updateRefusal';
 import { AwarenessGate } from './awarenessGate';
 import { HeldUpdates } from './heldUpdates';
 import { logger } from './logger';
@@ -211,7 +211,7 @@ export class Room {
       if (!this.held.hold(socket, update, verdict.missing)) throw new Error('update refused: too many updates wait for items that have not arrived');
       return;
     }
-    if (verdict.ok === false) throw new Error(`update refused: ${verdict.problem}`);
+    if (verdict.ok === false) throw UpdateRefusedError.fromVerdict(verdict);
     this.applyFrom(socket, update);
     this.releaseHeld();
   }
@@ -234,8 +234,9 @@ export class Room {
         if (update.byteLength > BIG_UPDATE_BYTES) await this.receiveBigUpdate(socket, update);
         else this.receiveUpdate(socket, update);
       } catch (err) {
-        logger.warn({ sheetId: this.sheetId, err: (err as Error).message }, 'malformed message; closing socket');
-        socket.close(CLOSE_BAD_MESSAGE, 'malformed message');
+        const close = closeForRefusal(err);
+        logger.warn({ sheetId: this.sheetId, err: (err as Error).message }, `${close.reason}; closing socket`);
+        socket.close(close.code, close.reason);
       }
     }
   }
@@ -265,7 +266,7 @@ export class Room {
       if (!this.held.hold(socket, update, verdict.missing)) throw new Error('update refused: too many updates wait for items that have not arrived');
       return;
     }
-    if (verdict.ok === false) throw new Error(`update refused: ${verdict.problem}`);
+    if (verdict.ok === false) throw UpdateRefusedError.fromVerdict(verdict);
     // Checked as a whole: from here on it is applied whole even if its socket closes.
     for (const slice of slices) {
       this.applyFrom(socket, slice);
@@ -299,7 +300,8 @@ export class Room {
         else if (verdict.ok === 'held') this.held.hold(socket, update, verdict.missing);
         else {
           this.held.drop(socket);
-          socket.close(CLOSE_BAD_MESSAGE, 'malformed message');
+          const close = closeForRefusal(UpdateRefusedError.fromVerdict(verdict));
+          socket.close(close.code, close.reason);
         }
       }
     }

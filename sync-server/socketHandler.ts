@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { limits } from '../lib/limits';
 import { CLOSE_BAD_MESSAGE, CLOSE_NO_SUCH_SHEET, CLOSE_TOO_BIG } from '../lib/protocol';
+import { closeForRefusal } from './updateRefusal';
 import { isSheetId } from '../lib/schema';
 import type { Authorization, Authorize } from './authorization';
 import { logger } from './logger';
@@ -111,8 +112,9 @@ export async function handleSocket(socket: WebSocket, request: IncomingMessage, 
     try {
       loadedRoom.handleMessage(peer, data);
     } catch (err) {
-      logger.warn({ sheetId, err: (err as Error).message }, 'malformed message; closing socket');
-      socket.close(CLOSE_BAD_MESSAGE, 'malformed message');
+      const close = closeForRefusal(err);
+      logger.warn({ sheetId, err: (err as Error).message }, `${close.reason}; closing socket`);
+      socket.close(close.code, close.reason);
     }
   };
   for (const data of queued.splice(0)) deliver(data);

@@ -9,7 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { retainConcurrentCellValues } from '../cellRetention';
 import { observeRemoteClock } from '../clockObserver';
 import { HybridLogicalClock } from '../hlc';
-import { MESSAGE_SAVED, readSaved } from '../protocol';
+import { CLOSE_NO_SUCH_SHEET, CLOSE_SHEET_FULL, MESSAGE_SAVED, readSaved } from '../protocol';
 import type { SheetMeta } from '../schema';
 import {
   adjustmentsArray,
@@ -331,7 +331,7 @@ export class SheetConnection {
           return;
         }
         if (event && event.code >= 4400 && event.code < 4500) {
-          this.refused = event.code === 4404 ? 'This sheet does not exist on the server' : `The server refused this sheet (${event.code})`;
+          this.refused = refusalText(event.code);
           this.updateStatus();
           return;
         }
@@ -626,4 +626,11 @@ export class SheetConnection {
     void this.persistence?.destroy();
     this.doc.destroy();
   }
+}
+
+/** What the page says when the server closed the sheet's socket for good (4400–4499, lib/protocol.ts). */
+function refusalText(code: number): string {
+  if (code === CLOSE_NO_SUCH_SHEET) return 'This sheet does not exist on the server';
+  if (code === CLOSE_SHEET_FULL) return 'This sheet is full (the server’s limit on cells): your latest edits were not saved';
+  return `The server refused this sheet (${code})`;
 }
