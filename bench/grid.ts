@@ -223,7 +223,10 @@ export async function benchGrid(options: GridBenchOptions = {}): Promise<GridBen
       live.push((await page.evaluate("performance.getEntriesByName('cellar:loaded')[0].startTime")) as number);
       if (process.env.CELLAR_BENCH_DEBUG) {
         const marks = (await page.evaluate("performance.getEntriesByType('mark').map((m) => m.name + '@' + Math.round(m.startTime)).join(' ')")) as string;
-        log(`  cold marks: ${marks}`);
+        const timing = (await page.evaluate(
+          "(() => { const n = performance.getEntriesByType('navigation')[0]; const p = performance.getEntriesByType('paint').map((e) => e.name + '@' + Math.round(e.startTime)).join(' '); return `request@${Math.round(n.requestStart)} firstByte@${Math.round(n.responseStart)} lastByte@${Math.round(n.responseEnd)} (${n.transferSize} B) domInteractive@${Math.round(n.domInteractive)} ${p}`; })()",
+        )) as string;
+        log(`  cold marks: ${marks}; ${timing}`);
       }
       await page.waitForFunction(SAVED_SCRIPT);
       await page.waitForTimeout(300); // let IndexedDB store the copy
