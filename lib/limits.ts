@@ -44,6 +44,8 @@ export interface Limits {
    * bounds one file; this bounds what repeated imports and inserts add up to, for the same reason.
    */
   cellsPerSheet: number;
+  /** Rows of one sheet (ids ever used in it: a row removed outright keeps its entry), on every path. */
+  rowsPerSheet: number;
   /**
    * Largest magnitude of a number in a cell or an adjustment: far beyond any real quantity, small enough that
    * no number of adjustments can add up to ±Infinity (which DuckDB would store as NULL).
@@ -72,6 +74,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   csvImportRows: 500_000,
   csvImportCells: 1_000_000,
   cellsPerSheet: 2_000_000,
+  rowsPerSheet: 500_000,
   numberMagnitude: 1e100,
   futureStampMs: 60_000,
 });
@@ -113,6 +116,7 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = Object.fr
   csvImportRows: 'CELLAR_MAX_IMPORT_ROWS',
   csvImportCells: 'CELLAR_MAX_IMPORT_CELLS',
   cellsPerSheet: 'CELLAR_MAX_SHEET_CELLS',
+  rowsPerSheet: 'CELLAR_MAX_SHEET_ROWS',
   numberMagnitude: 'CELLAR_MAX_NUMBER',
   futureStampMs: 'CELLAR_MAX_FUTURE_MS',
 });

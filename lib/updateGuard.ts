@@ -11,7 +11,7 @@
 import * as Y from 'yjs';
 import { limits } from './limits';
 import { ADJUSTMENTS, COLUMNS, CONFLICTS, META, ROWS, USERS } from './schema';
-import { hasCell, sheetCellCount } from './sheetCells';
+import { hasCell, sheetCellCount, sheetRowCount } from './sheetCapacity';
 import {
   adjustmentProblem,
   cellProblem,
@@ -63,9 +63,10 @@ export class UpdateCheck {
   // The path of the types a map-typed item holds (its children's path), built once per owner.
   private readonly childPaths = new Map<ItemLike, Path>();
   private readonly newColumns = new Map<string, string>();
-  // Cells the update creates (row and column ids), against the sheet's cap; the sheet's count once one is seen.
+  // Cells (row and column ids) and rows the update creates, against the sheet's caps; the sheet's count once one is seen.
   private readonly newCells = new Set<string>();
   private sheetCells: number | null = null;
+  private readonly newRows = new Set<string>();
   private next = 0;
 
   constructor(private readonly doc: Y.Doc) {}
@@ -100,7 +101,7 @@ export class UpdateCheck {
       const { path, key } = where;
       const problem = checkItem(path, key, item.content) ?? (path.length === 1 && path[0] === COLUMNS ? columnKeyProblem(this.doc, key!, this.newColumns) : null);
       if (problem) return { ok: false, problem: `${placeName(path, key)}: ${problem}` };
-      const full = path.length === 3 && path[0] === ROWS ? this.cellCapProblem(path[1], key!) : null;
+      const full = path[0] !== ROWS ? null : path.length === 3 ? this.cellCapProblem(path[1], key!) : path.length === 1 ? this.rowCapProblem(key!) : null;
       if (full) return { ok: false, problem: `${placeName(path, key)}: ${full}`, full: true };
     }
     return this.next < this.items.length ? null : { ok: true };
@@ -115,6 +116,14 @@ export class UpdateCheck {
     this.sheetCells ??= sheetCellCount(this.doc);
     const cap = limits().cellsPerSheet;
     return this.sheetCells + this.newCells.size > cap ? `a sheet has at most ${cap.toLocaleString('en-US')} cells` : null;
+  }
+
+  /** A row id not in the sheet yet counts against its row cap. */
+  private rowCapProblem(row: string): string | null {
+    if (this.newRows.has(row) || this.doc.getMap(ROWS)._map.has(row)) return null;
+    this.newRows.add(row);
+    const cap = limits().rowsPerSheet;
+    return sheetRowCount(this.doc) + this.newRows.size > cap ? `a sheet has at most ${cap.toLocaleString('en-US')} rows` : null;
   }
 
   private inUpdate(id: Y.ID): ItemLike | undefined {

@@ -10,10 +10,10 @@ import { limits } from '../lib/limits';
 import type { CellValue } from '../lib/schema';
 import { appendOrders, insertRows, readColumns, type ColumnInfo, type Editor } from '../lib/sheetDoc';
 import { csvHeaderTargets, csvRecordValues, CsvErrors } from '../lib/csvImport';
-import { cellsInNewRows } from '../lib/sheetCells';
+import { cellsInNewRows } from '../lib/sheetCapacity';
 import { badRequest, HttpError } from './httpErrors';
 import type { RoomManager } from './roomManager';
-import { refuseOverCapacity } from './sheetCapacity';
+import { refuseWhenFull } from './sheetFull';
 import type { DocumentStore } from './documentStore';
 
 export type ImportState = 'receiving' | 'checking' | 'writing' | 'done' | 'failed';
@@ -150,7 +150,7 @@ export async function runCsvImport(
         const column = now.get(target.id);
         if (!column || column.type !== target.type) throw badRequest(`the sheet changed during the import: column ${JSON.stringify(target.name)} was removed or retyped; nothing was imported`, 'invalid_value');
       }
-      refuseOverCapacity(room.doc, cellsInNewRows(rows));
+      refuseWhenFull(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
       const orders = appendOrders(room.doc, rows.length);
       let size = text.length <= ONE_TRANSACTION_BYTES ? rows.length : FIRST_WRITE_SLICE;
       let sinceFlush = 0;

@@ -351,16 +351,16 @@ describe('isolation: one sheet that cannot be materialized', () => {
   });
 });
 
-describe('the per-sheet cell cap, the same on every path', () => {
+describe('the per-sheet cell and row caps, the same on every path', () => {
   let server: SyncServerProcess;
   before(async () => {
-    server = await startSyncServerProcess({ env: { CELLAR_MAX_SHEET_CELLS: '40' } });
+    server = await startSyncServerProcess({ env: { CELLAR_MAX_SHEET_CELLS: '40', CELLAR_MAX_SHEET_ROWS: '14' } });
   });
   after(async () => {
     assert.equal(await server.stop('SIGTERM'), 0);
   });
 
-  test('imports, REST rows and cells, and socket updates that would pass it are refused and write nothing; edits of existing cells go on', async () => {
+  test('imports, REST rows and cells, and socket updates that would pass them are refused and write nothing; edits of existing cells go on', async () => {
     const sheetId = (await server.api('/sheets', { body: { title: 'Capped', template: 'products' } })).body.id as string;
     const importCsv = async (csv: string) => {
       const response = await fetch(`${server.httpUrl}/internal/sheets/${sheetId}/import`, {
@@ -408,10 +408,22 @@ describe('the per-sheet cell cap, the same on every path', () => {
     assert.equal(values[columns.stock], 100);
     applyCellUpdates(fresh.doc, [{ row: first.id, col: columns.category, value: 'c' }, { row: first.id, col: columns.name, value: 'renamed' }], editor('clerk'));
     await fresh.savedOwnEdits();
-    fresh.destroy();
     await waitForDuckDbToEqualDocument(server, sheetId);
-    const sheet = (await server.api(`/sheets/${sheetId}`)).body;
+    let sheet = (await server.api(`/sheets/${sheetId}`)).body;
     assert.equal(sheet.rows.length, 12);
     assert.equal(sheet.rows[0].values[columns.category], 'c', 'the 40th cell went in over the socket');
+
+    // Rows count too, with or without cells: 12 of 14.
+    const emptyRows = await server.api(`/sheets/${sheetId}/rows`, { body: { rows: [{}, {}, {}] } });
+    assert.equal(emptyRows.status, 413);
+    assert.match(emptyRows.body.error.message, /at most 14 rows; this one has 12 and this would add 3/);
+    const rowsClosed = new Promise<number>((resolve) => fresh.provider.on('connection-close', (event: { code?: number } | null) => resolve(event?.code ?? 0)));
+    insertRows(fresh.doc, [{}, {}, {}], {}, editor('clerk'));
+    assert.equal(await closedWith(rowsClosed), 4413);
+    fresh.destroy();
+    assert.equal((await server.api(`/sheets/${sheetId}/rows`, { body: { rows: [{}, {}] } })).status, 201, 'rows 13 and 14');
+    await waitForDuckDbToEqualDocument(server, sheetId);
+    sheet = (await server.api(`/sheets/${sheetId}`)).body;
+    assert.equal(sheet.rows.length, 14);
   });
 });

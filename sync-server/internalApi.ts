@@ -8,7 +8,7 @@ import { appendRowsBody, cellUpdatesBody, createSheetBody, describeZodError, his
 import { HybridLogicalClock } from '../lib/hlc';
 import { newId } from '../lib/ids';
 import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
-import { cellsCreatedBy, cellsInNewRows } from '../lib/sheetCells';
+import { cellsCreatedBy, cellsInNewRows } from '../lib/sheetCapacity';
 import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
 import type { CredentialVerifier } from './auth/authenticator';
 import { hasRole, type Identity, type Role } from './auth/identity';
@@ -16,7 +16,7 @@ import { badRequest, HttpError, notFound } from './httpErrors';
 import { PoolBusyError, ReadTimeoutError } from './readerPool';
 import { logger } from './logger';
 import { SERVER_ORIGIN } from './room';
-import { refuseOverCapacity } from './sheetCapacity';
+import { refuseWhenFull } from './sheetFull';
 import type { RoomManager } from './roomManager';
 import type { DocumentStore } from './documentStore';
 import type { SheetStore } from './sheetStore';
@@ -112,7 +112,7 @@ export function createInternalApi(deps: InternalApiDeps) {
         await deps.rooms.withRoom(sheetId, (room) => {
           const columns = columnResolver(room.doc);
           const updates = input.updates.map((u) => ({ ...u, col: columns(u.col) })) as CellUpdate[];
-          refuseOverCapacity(room.doc, cellsCreatedBy(room.doc, updates.filter((u) => !('adjust' in u))));
+          refuseWhenFull(room.doc, { cells: cellsCreatedBy(room.doc, updates.filter((u) => !('adjust' in u))) });
           applyCellUpdates(room.doc, updates, editor);
         }, editor.userId);
         await deps.documents.flush();
@@ -132,7 +132,7 @@ export function createInternalApi(deps: InternalApiDeps) {
             for (const [key, value] of Object.entries(row)) values[columns(key)] = value;
             return values;
           });
-          refuseOverCapacity(room.doc, cellsInNewRows(rows));
+          refuseWhenFull(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
           return insertRows(room.doc, rows, {}, editor);
         }, editor.userId);
         await deps.documents.flush();

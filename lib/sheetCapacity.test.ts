@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import * as Y from 'yjs';
 import { HybridLogicalClock } from './hlc';
 import { configureLimits, DEFAULT_LIMITS } from './limits';
-import { cellsCreatedBy, countCells, sheetCapacityProblem, sheetCellCount } from './sheetCells';
+import { cellsCreatedBy, countCells, sheetCapacityProblem, sheetCellCount, sheetRowCount } from './sheetCapacity';
 import { applyCellUpdates, initSheet, insertRows, readColumns, readRowOrder, rowsMap } from './sheetDoc';
 import { checkUpdate, checkUpdateShape } from './updateGuard';
 
@@ -96,8 +96,8 @@ test('the guard refuses an update that takes the sheet past the cap, whatever th
     };
     const [row] = insertRows(client, [Object.fromEntries(columns.slice(0, 5).map((c) => [c, 'x']))], {}, editor('c'));
     assert.equal(deliver(), null);
-    assert.equal(sheetCapacityProblem(server, 1), null);
-    assert.match(sheetCapacityProblem(server, 2) ?? '', /at most 6 cells; this one has 5/);
+    assert.equal(sheetCapacityProblem(server, { cells: 1 }), null);
+    assert.match(sheetCapacityProblem(server, { cells: 2 }) ?? '', /at most 6 cells; this one has 5/);
     // Two new cells in one update: the second is one too many, so nothing of it applies.
     applyCellUpdates(client, [{ row, col: columns[6], value: 1 }, { row, col: columns[7], value: 2 }], editor('c'));
     assert.deepEqual({ ...checkUpdate(server, updates[0]), problem: undefined }, { ok: false, full: true, problem: undefined }, 'refused as full, not as malformed');
@@ -119,5 +119,31 @@ test('the guard refuses an update that takes the sheet past the cap, whatever th
     assert.equal(rowsMap(server).size, 1);
   } finally {
     configureLimits({ cellsPerSheet: DEFAULT_LIMITS.cellsPerSheet });
+  }
+});
+
+test('rows count against their own cap, with or without cells, removed or not', () => {
+  configureLimits({ rowsPerSheet: 3 });
+  try {
+    const { docs: [server, client] } = replicas(2);
+    const updates: Uint8Array[] = [];
+    client.on('update', (update: Uint8Array) => updates.push(update));
+    const [first] = insertRows(client, [{}, {}], {}, editor('c'));
+    for (const update of updates.splice(0)) {
+      assert.equal(checkUpdateShape(server, update), null);
+      Y.applyUpdate(server, update);
+    }
+    // One removed outright and two added: three live rows, but the removed row's id stays a key of the map.
+    rowsMap(client).delete(first);
+    insertRows(client, [{}, {}], {}, editor('c'));
+    const [update] = [Y.mergeUpdates(updates.splice(0))];
+    const verdict = checkUpdate(server, update);
+    assert.equal(verdict.ok, false);
+    assert.ok(verdict.ok === false && verdict.full && /at most 3 rows/.test(verdict.problem), JSON.stringify(verdict));
+    assert.equal(sheetRowCount(client), 4, 'the removed row still counts');
+    assert.match(sheetCapacityProblem(server, { cells: 0, rows: 2 }) ?? '', /at most 3 rows; this one has 2 and this would add 2/);
+    assert.equal(sheetCapacityProblem(server, { cells: 0, rows: 1 }), null);
+  } finally {
+    configureLimits({ rowsPerSheet: DEFAULT_LIMITS.rowsPerSheet });
   }
 });

@@ -1,12 +1,13 @@
-// How many cells a sheet holds, for the per-sheet cap (limits.cellsPerSheet, DESIGN "limits"): a sheet lives
-// whole in one Y.Doc on the server and in every browser that opens it, so repeated imports or inserts must not
-// grow it past what those hold. Every path that adds cells checks against the same count: the socket guard
-// (lib/updateGuard.ts), REST rows and cells, CSV import.
+// How much a sheet holds, for the per-sheet caps (limits.cellsPerSheet and rowsPerSheet, DESIGN "limits"): a
+// sheet lives whole in one Y.Doc on the server and in every browser that opens it, so repeated imports or
+// inserts must not grow it past what those hold. Every path that adds cells or rows checks against the same
+// counts: the socket guard (lib/updateGuard.ts), REST rows and cells, CSV import.
 //
 // A cell counts once its key exists in its row's `cells` map, whatever its value (a cleared cell is still an
 // item). The count is taken once per document (a pass over the rows: each row's cells map knows its size) and
 // then kept by adding the keys each transaction creates; rows removed outright give their cells back only when
-// the sheet is next loaded (the count errs on the high side meanwhile).
+// the sheet is next loaded (the count errs on the high side meanwhile). A row counts once its id is a key of
+// `rows`, removed or not: a removed row's entry stays in the map.
 import * as Y from 'yjs';
 import { cellLocation, forEachNewItem, isCellsMapRemoved, isNewItem } from './cellItems';
 import { limits } from './limits';
@@ -69,13 +70,22 @@ function cellKeysCreated(transaction: Y.Transaction): number {
   return created;
 }
 
-/** Why adding `adding` cells to the sheet is refused (past limits.cellsPerSheet), or null. */
-export function sheetCapacityProblem(doc: Y.Doc, adding: number): string | null {
-  if (adding <= 0) return null;
-  const cap = limits().cellsPerSheet;
-  const now = sheetCellCount(doc);
-  if (now + adding <= cap) return null;
-  return `a sheet has at most ${cap.toLocaleString('en-US')} cells; this one has ${now.toLocaleString('en-US')} and this would add ${adding.toLocaleString('en-US')}: split the data over several sheets`;
+/** Rows of the sheet: every id in `rows`, live, soft-deleted or removed (its entry stays in the map). */
+export function sheetRowCount(doc: Y.Doc): number {
+  return rowsMap(doc)._map.size;
+}
+
+/** Why adding `cells` cells and `rows` rows to the sheet is refused (past its caps), or null. */
+export function sheetCapacityProblem(doc: Y.Doc, { cells, rows = 0 }: { cells: number; rows?: number }): string | null {
+  const { cellsPerSheet, rowsPerSheet } = limits();
+  const split = ': split the data over several sheets';
+  if (rows > 0 && sheetRowCount(doc) + rows > rowsPerSheet) {
+    return `a sheet has at most ${rowsPerSheet.toLocaleString('en-US')} rows; this one has ${sheetRowCount(doc).toLocaleString('en-US')} and this would add ${rows.toLocaleString('en-US')}${split}`;
+  }
+  if (cells > 0 && sheetCellCount(doc) + cells > cellsPerSheet) {
+    return `a sheet has at most ${cellsPerSheet.toLocaleString('en-US')} cells; this one has ${sheetCellCount(doc).toLocaleString('en-US')} and this would add ${cells.toLocaleString('en-US')}${split}`;
+  }
+  return null;
 }
 
 /** Cells that writing these (row, column) pairs would create: the pairs not in the sheet yet, each once. */
