@@ -1,0 +1,53 @@
+// A full sheet, in the browser: an edit that would pass the sheet's cell cap is refused by the server (close
+// 4413), the page says the sheet is full instead of a bare close code, and nothing of it reaches the data.
+// Its own app with a tiny cap (CELLAR_MAX_SHEET_CELLS=4).
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { cell } from './helpers';
+import { adminHeaders, startApp, type RunningApp } from './servers';
+
+let app: RunningApp;
+
+test.beforeAll(async () => {
+  app = await startApp({ seed: false, env: { CELLAR_MAX_SHEET_CELLS: '4' } });
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function values(request: APIRequestContext, id: string): Promise<Record<string, unknown>> {
+  const sheet = await (await request.get(`${app.baseUrl}/api/sheets/${id}`, { headers: adminHeaders })).json();
+  return Object.fromEntries(sheet.columns.map((c: { id: string; name: string }) => [c.name, sheet.rows[0].values[c.id] ?? null]));
+}
+
+test('an edit past the cell cap is refused, the page says the sheet is full, and the data keeps what fit', async ({ page, request }) => {
+  const created = await request.post(`${app.baseUrl}/api/sheets`, { data: { title: 'Nearly full', template: 'products' }, headers: adminHeaders });
+  const { id } = await created.json();
+  const rows = await request.post(`${app.baseUrl}/api/sheets/${id}/rows`, { data: { rows: [{ sku: 'A-1', name: 'Apple', stock: 3 }] }, headers: adminHeaders });
+  expect(rows.status()).toBe(201);
+  const [rowId] = (await rows.json()).ids as string[];
+  const tooMany = await request.post(`${app.baseUrl}/api/sheets/${id}/rows`, { data: { rows: [{ sku: 'B-1', name: 'Pear' }] }, headers: adminHeaders });
+  expect(tooMany.status()).toBe(413);
+  expect((await tooMany.json()).error.code).toBe('sheet_full');
+
+  await page.goto(`${app.baseUrl}/sheets/${id}`);
+  await expect(page.locator('.Spreadsheet')).toBeVisible();
+  const status = page.getByTestId('save-status');
+  await expect(status).toHaveText('All changes saved');
+  // The fourth cell fits.
+  await cell(page, 0, 2).click();
+  await page.keyboard.type('Orchard');
+  await page.keyboard.press('Enter');
+  await expect(status).toHaveText('All changes saved');
+  await expect.poll(async () => (await values(request, id)).brand).toBe('Orchard');
+  // The fifth does not: the server closes the socket with 4413 and the page says why.
+  await cell(page, 0, 3).click();
+  await page.keyboard.type('Pome');
+  await page.keyboard.press('Enter');
+  await expect(status).toContainText('This sheet is full');
+  expect((await values(request, id)).family).toBeNull();
+  // Overwriting a cell the sheet has is still fine for everyone else.
+  const edit = await request.post(`${app.baseUrl}/api/sheets/${id}/cells`, { data: { updates: [{ row: rowId, col: 'stock', value: 9 }] }, headers: adminHeaders });
+  expect(edit.status()).toBe(200);
+  await expect.poll(async () => (await values(request, id)).stock).toBe(9);
+});
