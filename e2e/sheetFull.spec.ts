@@ -1,5 +1,6 @@
 // A full sheet, in the browser: an edit that would pass the sheet's cell cap is refused by the server (close
-// 4413), the page says the sheet is full instead of a bare close code, and nothing of it reaches the data.
+// 4413), the page says the sheet is full instead of a bare close code, nothing of it reaches the data, and the
+// user can discard it on this device (else every reload would send it again).
 // Its own app with a tiny cap (CELLAR_MAX_SHEET_CELLS=4).
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { cell } from './helpers';
@@ -20,7 +21,7 @@ async function values(request: APIRequestContext, id: string): Promise<Record<st
   return Object.fromEntries(sheet.columns.map((c: { id: string; name: string }) => [c.name, sheet.rows[0].values[c.id] ?? null]));
 }
 
-test('an edit past the cell cap is refused, the page says the sheet is full, and the data keeps what fit', async ({ page, request }) => {
+test('an edit past the cell cap is refused, the page says the sheet is full, the data keeps what fit, and discarding the refused edit unblocks the page', async ({ page, request }) => {
   const created = await request.post(`${app.baseUrl}/api/sheets`, { data: { title: 'Nearly full', template: 'products' }, headers: adminHeaders });
   const { id } = await created.json();
   const rows = await request.post(`${app.baseUrl}/api/sheets/${id}/rows`, { data: { rows: [{ sku: 'A-1', name: 'Apple', stock: 3 }] }, headers: adminHeaders });
@@ -46,6 +47,19 @@ test('an edit past the cell cap is refused, the page says the sheet is full, and
   await page.keyboard.press('Enter');
   await expect(status).toContainText('This sheet is full');
   expect((await values(request, id)).family).toBeNull();
+  // The refused edit stays on this device, so a reload sends it, and is refused, again...
+  await page.reload();
+  await expect(status).toContainText('This sheet is full');
+  // ...until the user discards it: the page reloads from the server's copy and edits are saved again.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Discard unsaved edits' }).click();
+  await expect(status).toHaveText('All changes saved');
+  await expect(cell(page, 0, 3)).toHaveText('');
+  await cell(page, 0, 2).click();
+  await page.keyboard.type('Grove');
+  await page.keyboard.press('Enter');
+  await expect(status).toHaveText('All changes saved');
+  await expect.poll(async () => (await values(request, id)).brand).toBe('Grove');
   // Overwriting a cell the sheet has is still fine for everyone else.
   const edit = await request.post(`${app.baseUrl}/api/sheets/${id}/cells`, { data: { updates: [{ row: rowId, col: 'stock', value: 9 }] }, headers: adminHeaders });
   expect(edit.status()).toBe(200);

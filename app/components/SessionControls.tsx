@@ -24,12 +24,32 @@ export function useSheetConnection(sheetId: string, settings: SyncSettings, opti
   return conn;
 }
 
-export function SaveStatusBadge({ status, log }: { status: { state: SaveState; label: string }; log?: readonly string[] }) {
+export function SaveStatusBadge({ status, log, conn }: { status: { state: SaveState; label: string }; log?: readonly string[]; conn?: SheetConnection }) {
   return (
-    <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} data-log={log?.join(' ')} role="status">
-      {status.state === 'offline' && <span className="offline-badge">Offline</span>}
-      {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
-    </span>
+    <>
+      <span className={`save-status save-${status.state}`} data-testid="save-status" data-state={status.state} data-log={log?.join(' ')} role="status">
+        {status.state === 'offline' && <span className="offline-badge">Offline</span>}
+        {status.state === 'offline' ? status.label.replace(/^Offline( — )?/, '') || 'Edits are kept on this device' : status.label}
+      </span>
+      {status.state === 'refused' && conn ? <DiscardUnsavedButton conn={conn} /> : null}
+    </>
+  );
+}
+
+/**
+ * Shown when the server refused the sheet: the edits it would not take stay on this device and would be sent,
+ * and refused, again on every reload. This drops them (after asking) and reloads from the server's copy.
+ */
+function DiscardUnsavedButton({ conn }: { conn: SheetConnection }) {
+  const discard = async () => {
+    if (!window.confirm('Discard the edits on this device that the server has not saved, and reload the sheet from the server?')) return;
+    await conn.discardLocalCopy();
+    window.location.reload();
+  };
+  return (
+    <button type="button" className="link-button" onClick={() => void discard()}>
+      Discard unsaved edits
+    </button>
   );
 }
 

@@ -187,7 +187,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
             ))}
           </div>
           <UserName name={user.name} color={user.color} onRename={(n) => conn.rename(n)} />
-          <SaveStatusBadge status={status} log={statusLog} />
+          <SaveStatusBadge status={status} log={statusLog} conn={conn} />
         </div>
       </header>
 

@@ -1,6 +1,7 @@
 // Browser-only: one open sheet. Owns the Y.Doc, its IndexedDB copy, the y-websocket connection (the stock
 // client, which reconnects with backoff), the undo manager (local origin only), the HLC, presence, the
 // honest save status, and a zustand store with the windowed grid view the page renders.
+import { deleteDB } from 'lib0/indexeddb';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
@@ -612,6 +613,30 @@ export class SheetConnection {
     this.undoManager.redo();
   }
 
+  /**
+   * Deletes this device's copy of the sheet (IndexedDB), with the edits the server has not taken, and stops
+   * keeping one: reloaded, the page starts from the server's copy. For a refused sheet (full, say), whose
+   * unsaved edits would otherwise be sent, and refused, on every reload.
+   */
+  async discardLocalCopy(): Promise<void> {
+    const persistence = this.persistence;
+    this.persistence = null;
+    if (persistence) {
+      await persistence.destroy();
+      // y-indexeddb's clearData does not wait for the deletion; a reload before it ends would load the copy again.
+      await deleteDB(persistence.name);
+    }
+    // What the copy's edits left in localStorage: its marker, and the pending and unsaved lists (which would
+    // otherwise show them as "Saving…" forever).
+    for (const key of [`cellar-local-copy-${this.sheetId}`, `cellar-pending-${this.sheetId}`, `cellar-unsaved-${this.sheetId}`]) {
+      try {
+        globalThis.localStorage?.removeItem(key);
+      } catch {
+        // storage unavailable: nothing was kept there
+      }
+    }
+  }
+
   destroy(): void {
     this.destroyed = true;
     if (this.lowStockTimer !== null) clearTimeout(this.lowStockTimer);
@@ -631,6 +656,6 @@ export class SheetConnection {
 /** What the page says when the server closed the sheet's socket for good (4400–4499, lib/protocol.ts). */
 function refusalText(code: number): string {
   if (code === CLOSE_NO_SUCH_SHEET) return 'This sheet does not exist on the server';
-  if (code === CLOSE_SHEET_FULL) return 'This sheet is full (the server’s limit on cells): your latest edits were not saved';
+  if (code === CLOSE_SHEET_FULL) return 'This sheet is full (the server’s limit on cells and rows): your latest edits were not saved';
   return `The server refused this sheet (${code})`;
 }

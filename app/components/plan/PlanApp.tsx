@@ -184,7 +184,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
           <h1>Plan</h1>
         </nav>
         <div className="header-right">
-          <SaveStatusBadge status={status} />
+          <SaveStatusBadge status={status} conn={conn} />
         </div>
       </header>
 
