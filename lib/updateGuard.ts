@@ -64,9 +64,9 @@ export class UpdateCheck {
   private readonly childPaths = new Map<ItemLike, Path>();
   private readonly newColumns = new Map<string, string>();
   // Cells (row and column ids) and rows the update creates, against the sheet's caps; the sheet's count once one is seen.
-  private readonly newCells = new Set<string>();
+  private newCells: Set<string> | null = null;
   private sheetCells: number | null = null;
-  private readonly newRows = new Set<string>();
+  private newRows: Set<string> | null = null;
   private next = 0;
 
   constructor(private readonly doc: Y.Doc) {}
@@ -111,6 +111,7 @@ export class UpdateCheck {
   private cellCapProblem(row: string, col: string): string | null {
     if (hasCell(this.doc, row, col)) return null;
     const cell = `${row}\u0000${col}`;
+    this.newCells ??= new Set();
     if (this.newCells.has(cell)) return null;
     this.newCells.add(cell);
     this.sheetCells ??= sheetCellCount(this.doc);
@@ -120,7 +121,8 @@ export class UpdateCheck {
 
   /** A row id not in the sheet yet counts against its row cap. */
   private rowCapProblem(row: string): string | null {
-    if (this.newRows.has(row) || this.doc.getMap(ROWS)._map.has(row)) return null;
+    if (this.newRows?.has(row) || this.doc.getMap(ROWS)._map.has(row)) return null;
+    this.newRows ??= new Set();
     this.newRows.add(row);
     const cap = limits().rowsPerSheet;
     return sheetRowCount(this.doc) + this.newRows.size > cap ? `a sheet has at most ${cap.toLocaleString('en-US')} rows` : null;
