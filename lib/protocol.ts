@@ -20,7 +20,7 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 export const CLOSE_NO_SUCH_SHEET = 4404;
 export const CLOSE_BAD_MESSAGE = 4400;
-/** An update that would take the sheet past its cell cap (`cellsPerSheet`): nothing of it was applied. */
+/** An update that would take the sheet past its cell or row cap (`cellsPerSheet`, `rowsPerSheet`): nothing of it was applied. */
 export const CLOSE_SHEET_FULL = 4413;
 export const CLOSE_TOO_BIG = 1009;
 

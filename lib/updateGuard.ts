@@ -34,7 +34,7 @@ interface ItemLike {
   content: unknown;
 }
 
-/** `full`: refused only because the sheet would pass its cell cap (the update itself is well-formed). */
+/** `full`: refused only because the sheet would pass its cell or row cap (the update itself is well-formed). */
 export type GuardVerdict = { ok: true } | { ok: false; problem: string; full?: true } | { ok: 'held'; missing: Y.ID };
 
 const idKey = (id: Y.ID) => `${id.client}:${id.clock}`;
