@@ -45,7 +45,7 @@ test('the kept count follows local and remote inserts, new cells, overwrites and
   insertRows(server, [{ [columns[0]]: 'B-1' }], {}, editor('s'));
   assert.equal(sheetCellCount(server), 5);
   assert.equal(sheetCellCount(server), countCells(server));
-  assert.equal(cellsCreatedBy(server, [{ row, col: columns[0] }, { row, col: columns[9] }, { row, col: columns[9] }]), 1);
+  assert.equal(cellsCreatedBy(server, [{ row, col: columns[0] }, { row, col: columns[9] }, { row, col: columns[9] }, { row: 'no-such-row', col: columns[0] }]), 1);
 });
 
 test('property: after any interleaving of edits on three replicas, the kept count equals a count from scratch', () => {

@@ -88,10 +88,14 @@ export function sheetCapacityProblem(doc: Y.Doc, { cells, rows = 0 }: { cells: n
   return null;
 }
 
-/** Cells that writing these (row, column) pairs would create: the pairs not in the sheet yet, each once. */
+/**
+ * Cells that writing these (row, column) pairs would create: the pairs not in the sheet yet, each once. A row
+ * the sheet does not have creates nothing here: the write is refused for it (404), not for the cap.
+ */
 export function cellsCreatedBy(doc: Y.Doc, writes: Iterable<{ row: string; col: string }>): number {
+  const rows = rowsMap(doc);
   const created = new Set<string>();
-  for (const { row, col } of writes) if (!hasCell(doc, row, col)) created.add(`${row}\u0000${col}`);
+  for (const { row, col } of writes) if (rows.has(row) && !hasCell(doc, row, col)) created.add(`${row}\u0000${col}`);
   return created.size;
 }
 

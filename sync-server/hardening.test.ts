@@ -389,6 +389,8 @@ describe('the per-sheet cell and row caps, the same on every path', () => {
       body: { updates: [{ row: first.id, col: 'brand', value: 'b' }, { row: first.id, col: 'family', value: 'f' }, { row: first.id, col: 'category', value: 'c' }] },
     });
     assert.equal(newCells.status, 413, 'three new cells where two are left');
+    const unknownRow = await server.api(`/sheets/${sheetId}/cells`, { body: { updates: [{ row: 'no-such-row', col: 'brand', value: 'b' }, { row: first.id, col: 'family', value: 'f' }, { row: first.id, col: 'category', value: 'c' }] } });
+    assert.equal(unknownRow.status, 404, 'an unknown row is reported as such, not as a full sheet');
     const edits = await server.api(`/sheets/${sheetId}/cells`, {
       body: { updates: [{ row: first.id, col: 'stock', value: 99 }, { row: first.id, col: 'brand', value: 'b' }] },
     });
