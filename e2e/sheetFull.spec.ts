@@ -1,6 +1,7 @@
-// A full sheet, in the browser: an edit that would pass the sheet's cell cap is refused by the server (close
-// 4413), the page says the sheet is full instead of a bare close code, nothing of it reaches the data, and the
-// user can discard it on this device (else every reload would send it again).
+// A full sheet, in the browser: the page knows the server's caps and refuses an edit past them in place; one
+// that reaches the server anyway (a race for the last cell) is refused there (close 4413), the page says the
+// sheet is full instead of a bare close code, nothing of it reaches the data, and the user can discard it on
+// this device (else every reload would send it again).
 // Its own app with a tiny cap (CELLAR_MAX_SHEET_CELLS=4).
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { cell } from './helpers';
@@ -41,10 +42,22 @@ test('an edit past the cell cap is refused, the page says the sheet is full, the
   await page.keyboard.press('Enter');
   await expect(status).toHaveText('All changes saved');
   await expect.poll(async () => (await values(request, id)).brand).toBe('Orchard');
-  // The fifth does not: the server closes the socket with 4413 and the page says why.
+  // The fifth does not: the page knows the server's cap and refuses it in place, nothing changed.
   await cell(page, 0, 3).click();
   await page.keyboard.type('Pome');
   await page.keyboard.press('Enter');
+  const error = page.locator('.cell-editor-error');
+  await expect(error).toContainText('This sheet is full');
+  await page.keyboard.press('Escape');
+  await expect(error).toHaveCount(0);
+  await expect(status).toHaveText('All changes saved');
+  // A write that passed a page's check but not the server's (two people taking the last cell at once; here
+  // written straight into the page's document) closes the socket with 4413, and the page says why.
+  await page.evaluate((row) => {
+    const conn = (window as unknown as { __cellar: { doc: { getMap(name: string): { get(key: string): { get(key: string): { set(key: string, value: unknown): void } } } }; model: { columns: { id: string; name: string }[] } } }).__cellar;
+    const family = conn.model.columns.find((c) => c.name === 'family')!.id;
+    conn.doc.getMap('rows').get(row).get('cells').set(family, { v: 'Pome', t: Date.now(), by: 'raced' });
+  }, rowId);
   await expect(status).toContainText('This sheet is full');
   expect((await values(request, id)).family).toBeNull();
   // The refused edit stays on this device, so a reload sends it, and is refused, again...

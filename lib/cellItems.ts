@@ -2,8 +2,7 @@
 // belongs to. Cell-level merge rules (arbiter, clock observer) need the items themselves, not the map view:
 // a Y.Map shows one value per key, while concurrent writes to that key live on as a list of items.
 import * as Y from 'yjs';
-import { adjustmentsArray, rowsMap } from './sheetDoc';
-import type { Adjustment, Cell } from './schema';
+import { ADJUSTMENTS, ROWS, type Adjustment, type Cell } from './schema';
 
 /** True when the item was integrated by this transaction (its clock is past the client's state before it). */
 export function isNewItem(transaction: Y.Transaction, item: Y.Item): boolean {
@@ -38,7 +37,7 @@ export function cellLocation(doc: Y.Doc, item: Y.Item): CellLocation | null {
   const cellsItem = cells._item;
   if (cellsItem === null || cellsItem.parentSub !== 'cells') return null;
   const row = cellsItem.parent;
-  if (!(row instanceof Y.Map) || row._item === null || row._item.parent !== rowsMap(doc)) return null;
+  if (!(row instanceof Y.Map) || row._item === null || row._item.parent !== doc.getMap(ROWS)) return null;
   const rowId = row._item.parentSub;
   if (rowId === null) return null;
   return { row: rowId, col, cells: cells as Y.Map<Cell> };
@@ -73,6 +72,6 @@ export function isCell(value: unknown): value is Cell {
 
 /** The adjustments an item holds if it is part of `doc.getArray('adjustments')`, else none. */
 export function readAdjustmentItem(doc: Y.Doc, item: Y.Item): Adjustment[] {
-  if (item.parent !== adjustmentsArray(doc) || !(item.content instanceof Y.ContentAny)) return [];
+  if (item.parent !== doc.getArray(ADJUSTMENTS) || !(item.content instanceof Y.ContentAny)) return [];
   return item.content.getContent().filter((value): value is Adjustment => typeof (value as Adjustment)?.t === 'number');
 }

@@ -1,7 +1,8 @@
 // The sync server's limits (DESIGN "What the sync server refuses"): one table of values, used by every path
 // that accepts data (the WebSocket schema guard, the REST schemas, cell validation, CSV import), so a value
 // refused over one path is refused over all of them. The server sets them from the environment at start-up
-// (`limitsFromEnv` in sync-server/main.ts); browsers use the defaults.
+// (`limitsFromEnv` in sync-server/main.ts); browsers get the per-sheet caps from the page (publicSyncSettings)
+// and use the defaults for the rest.
 
 export interface Limits {
   /** Characters of text in one cell. */

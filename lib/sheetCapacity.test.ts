@@ -26,6 +26,23 @@ function replicas(count: number) {
 /** A valid value for the products template's column at `index` (sku … category are text, the rest numbers). */
 const valueFor = (index: number, seed: number) => (index >= 5 ? seed : `v${seed}`);
 
+/**
+ * Writes as a client with a stale count would (or one that raced another for the last cell): straight into the
+ * document, past sheetDoc's own check, so the server's guard is what decides.
+ */
+function rawWrite(doc: Y.Doc, write: (rows: Y.Map<Y.Map<unknown>>) => void) {
+  doc.transact(() => write(rowsMap(doc)));
+}
+const rawCell = (value: unknown) => ({ v: value, t: Date.now(), by: 'raw' });
+function rawRow(rows: Y.Map<Y.Map<unknown>>, id: string, values: Record<string, unknown>) {
+  const row = new Y.Map<unknown>();
+  const cells = new Y.Map<unknown>();
+  for (const [col, value] of Object.entries(values)) cells.set(col, rawCell(value));
+  row.set('order', `a${id}`);
+  row.set('cells', cells);
+  rows.set(id, row);
+}
+
 const sync = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
 
 test('the kept count follows local and remote inserts, new cells, overwrites and concurrent sets of one new cell', () => {
@@ -98,8 +115,14 @@ test('the guard refuses an update that takes the sheet past the cap, whatever th
     assert.equal(deliver(), null);
     assert.equal(sheetCapacityProblem(server, { cells: 1 }), null);
     assert.match(sheetCapacityProblem(server, { cells: 2 }) ?? '', /at most 6 cells; this one has 5/);
-    // Two new cells in one update: the second is one too many, so nothing of it applies.
-    applyCellUpdates(client, [{ row, col: columns[6], value: 1 }, { row, col: columns[7], value: 2 }], editor('c'));
+    // sheetDoc refuses to write past the cap on this replica...
+    assert.throws(() => applyCellUpdates(client, [{ row, col: columns[6], value: 1 }, { row, col: columns[7], value: 2 }], editor('c')), { code: 'sheet_full' });
+    // ...and the guard refuses an update that does (two new cells: the second is one too many, nothing applies).
+    rawWrite(client, (rows) => {
+      const cells = rows.get(row)!.get('cells') as Y.Map<unknown>;
+      cells.set(columns[6], rawCell(1));
+      cells.set(columns[7], rawCell(2));
+    });
     assert.deepEqual({ ...checkUpdate(server, updates[0]), problem: undefined }, { ok: false, full: true, problem: undefined }, 'refused as full, not as malformed');
     assert.match(deliver() ?? '', /a sheet has at most 6 cells/);
     assert.equal(countCells(server), 5);
@@ -107,7 +130,7 @@ test('the guard refuses an update that takes the sheet past the cap, whatever th
     const fresh = new Y.Doc();
     Y.applyUpdate(fresh, Y.encodeStateAsUpdate(server));
     fresh.on('update', (update: Uint8Array) => updates.push(update));
-    insertRows(fresh, [{ [columns[0]]: 'a', [columns[1]]: 'b' }], {}, editor('f'));
+    rawWrite(fresh, (rows) => rawRow(rows, 'fresh-row', { [columns[0]]: 'a', [columns[1]]: 'b' }));
     assert.match(deliver() ?? '', /at most 6 cells/);
     // (A refused client is disconnected; its next edits come from a new replica.)
     const next = new Y.Doc();
@@ -134,8 +157,12 @@ test('rows count against their own cap, with or without cells, removed or not', 
       Y.applyUpdate(server, update);
     }
     // One removed outright and two added: three live rows, but the removed row's id stays a key of the map.
-    rowsMap(client).delete(first);
-    insertRows(client, [{}, {}], {}, editor('c'));
+    assert.throws(() => insertRows(client, [{}, {}], {}, editor('c')), { code: 'sheet_full' });
+    rawWrite(client, (rows) => {
+      rows.delete(first);
+      rawRow(rows, 'third', {});
+      rawRow(rows, 'fourth', {});
+    });
     const [update] = [Y.mergeUpdates(updates.splice(0))];
     const verdict = checkUpdate(server, update);
     assert.equal(verdict.ok, false);

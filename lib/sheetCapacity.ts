@@ -11,7 +11,10 @@
 import * as Y from 'yjs';
 import { cellLocation, forEachNewItem, isCellsMapRemoved, isNewItem } from './cellItems';
 import { limits } from './limits';
-import { rowsMap } from './sheetDoc';
+import { ROWS } from './schema';
+
+// Not sheetDoc's rowsMap: sheetDoc checks its writes against these caps.
+const rowsMap = (doc: Y.Doc) => doc.getMap<unknown>(ROWS);
 
 const counts = new WeakMap<Y.Doc, { cells: number }>();
 
@@ -80,10 +83,10 @@ export function sheetCapacityProblem(doc: Y.Doc, { cells, rows = 0 }: { cells: n
   const { cellsPerSheet, rowsPerSheet } = limits();
   const split = ': split the data over several sheets';
   if (rows > 0 && sheetRowCount(doc) + rows > rowsPerSheet) {
-    return `a sheet has at most ${rowsPerSheet.toLocaleString('en-US')} rows; this one has ${sheetRowCount(doc).toLocaleString('en-US')} and this would add ${rows.toLocaleString('en-US')}${split}`;
+    return `This sheet is full: a sheet has at most ${rowsPerSheet.toLocaleString('en-US')} rows; this one has ${sheetRowCount(doc).toLocaleString('en-US')} and this would add ${rows.toLocaleString('en-US')}${split}`;
   }
   if (cells > 0 && sheetCellCount(doc) + cells > cellsPerSheet) {
-    return `a sheet has at most ${cellsPerSheet.toLocaleString('en-US')} cells; this one has ${sheetCellCount(doc).toLocaleString('en-US')} and this would add ${cells.toLocaleString('en-US')}${split}`;
+    return `This sheet is full: a sheet has at most ${cellsPerSheet.toLocaleString('en-US')} cells; this one has ${sheetCellCount(doc).toLocaleString('en-US')} and this would add ${cells.toLocaleString('en-US')}${split}`;
   }
   return null;
 }

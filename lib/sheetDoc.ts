@@ -6,6 +6,7 @@ import { indexAdjustments, resolveCell, cellKey, type AdjustmentIndex } from './
 import type { HybridLogicalClock } from './hlc';
 import { newId } from './ids';
 import { compareOrder, orderBetween, ordersBetween } from './order';
+import { cellsCreatedBy, cellsInNewRows, sheetCapacityProblem } from './sheetCapacity';
 import {
   ADJUSTMENTS,
   COLUMN_WIDTH_MAX,
@@ -65,7 +66,7 @@ export interface SheetSnapshot {
 
 export class SheetError extends Error {
   constructor(
-    readonly code: 'not_found' | 'invalid_value' | 'invalid_request',
+    readonly code: 'not_found' | 'invalid_value' | 'invalid_request' | 'sheet_full',
     message: string,
   ) {
     super(message);
@@ -256,6 +257,7 @@ export function insertRows(
   for (const values of rows) for (const [colId, value] of Object.entries(values)) validateCell(columns, colId, value);
   const ids: string[] = [];
   if (rows.length === 0) return ids;
+  checkRoomFor(doc, { cells: cellsInNewRows(rows), rows: rows.length });
   if (options.orders && options.orders.length !== rows.length) throw new Error('insertRows: one order key per row');
   doc.transact(() => {
     let orders = options.orders;
@@ -367,6 +369,7 @@ export function applyCellUpdates(doc: Y.Doc, updates: readonly CellUpdate[], edi
     }
   }
   if (updates.length === 0) return;
+  checkRoomFor(doc, { cells: cellsCreatedBy(doc, updates.filter((update) => !('adjust' in update))) });
   doc.transact(() => {
     const t = editor.clock.tick();
     for (const update of updates) {
@@ -385,6 +388,12 @@ export function setCell(doc: Y.Doc, row: string, col: string, value: CellValue, 
 
 export function adjustCell(doc: Y.Doc, row: string, col: string, delta: number, editor: Editor): void {
   applyCellUpdates(doc, [{ row, col, adjust: delta }], editor);
+}
+
+/** The sheet's caps (lib/sheetCapacity.ts), checked by every writer of rows and cells: browser, REST, import. */
+function checkRoomFor(doc: Y.Doc, growth: { cells: number; rows?: number }): void {
+  const problem = sheetCapacityProblem(doc, growth);
+  if (problem) throw new SheetError('sheet_full', problem);
 }
 
 function validateCell(columns: Map<string, ColumnInfo>, colId: string, value: unknown): void {

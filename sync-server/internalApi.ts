@@ -8,7 +8,6 @@ import { appendRowsBody, cellUpdatesBody, createSheetBody, describeZodError, his
 import { HybridLogicalClock } from '../lib/hlc';
 import { newId } from '../lib/ids';
 import { isSheetId, type CellValue, type TemplateName } from '../lib/schema';
-import { cellsCreatedBy, cellsInNewRows } from '../lib/sheetCapacity';
 import { applyCellUpdates, insertRows, readColumns, SheetError, type CellUpdate, type Editor } from '../lib/sheetDoc';
 import type { CredentialVerifier } from './auth/authenticator';
 import { hasRole, type Identity, type Role } from './auth/identity';
@@ -16,7 +15,6 @@ import { badRequest, HttpError, notFound } from './httpErrors';
 import { PoolBusyError, ReadTimeoutError } from './readerPool';
 import { logger } from './logger';
 import { SERVER_ORIGIN } from './room';
-import { refuseWhenFull } from './sheetFull';
 import type { RoomManager } from './roomManager';
 import type { DocumentStore } from './documentStore';
 import type { SheetStore } from './sheetStore';
@@ -112,7 +110,6 @@ export function createInternalApi(deps: InternalApiDeps) {
         await deps.rooms.withRoom(sheetId, (room) => {
           const columns = columnResolver(room.doc);
           const updates = input.updates.map((u) => ({ ...u, col: columns(u.col) })) as CellUpdate[];
-          refuseWhenFull(room.doc, { cells: cellsCreatedBy(room.doc, updates.filter((u) => !('adjust' in u))) });
           applyCellUpdates(room.doc, updates, editor);
         }, editor.userId);
         await deps.documents.flush();
@@ -132,7 +129,6 @@ export function createInternalApi(deps: InternalApiDeps) {
             for (const [key, value] of Object.entries(row)) values[columns(key)] = value;
             return values;
           });
-          refuseWhenFull(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
           return insertRows(room.doc, rows, {}, editor);
         }, editor.userId);
         await deps.documents.flush();
@@ -223,7 +219,10 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof PoolBusyError) return new HttpError(503, 'busy', error.message, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof ReadTimeoutError) return new HttpError(503, 'timeout', error.message, { 'retry-after': '5' });
-  if (error instanceof SheetError) return error.code === 'not_found' ? notFound(error.message) : badRequest(error.message, error.code);
+  if (error instanceof SheetError) {
+    if (error.code === 'not_found') return notFound(error.message);
+    return error.code === 'sheet_full' ? new HttpError(413, error.code, error.message) : badRequest(error.message, error.code);
+  }
   if (error && typeof error === 'object' && 'status' in error && 'code' in error) {
     const e = error as { status: number; code: string; message: string };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpError(e.status, String(e.code), e.message);

@@ -12,7 +12,8 @@ export function useSheetConnection(sheetId: string, settings: SyncSettings, opti
   const [conn, setConn] = useState<SheetConnection | null>(null);
   const windowSize = options?.windowSize;
   useEffect(() => {
-    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort }, windowSize === undefined ? {} : { windowSize });
+    const caps = settings.sheetCaps;
+    const connection = new SheetConnection(sheetId, { syncPublicUrl: settings.syncPublicUrl, syncPort: settings.syncPort, sheetCaps: caps }, windowSize === undefined ? {} : { windowSize });
     setConn(connection);
     (window as unknown as { __cellar?: SheetConnection }).__cellar = connection;
     return () => {
@@ -20,7 +21,7 @@ export function useSheetConnection(sheetId: string, settings: SyncSettings, opti
       setConn(null);
     };
     // settings is plain data from the server; its fields are what matter.
-  }, [sheetId, settings.syncPublicUrl, settings.syncPort, windowSize]);
+  }, [sheetId, settings.syncPublicUrl, settings.syncPort, settings.sheetCaps?.cellsPerSheet, settings.sheetCaps?.rowsPerSheet, windowSize]);
   return conn;
 }
 

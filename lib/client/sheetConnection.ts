@@ -10,6 +10,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { retainConcurrentCellValues } from '../cellRetention';
 import { observeRemoteClock } from '../clockObserver';
 import { HybridLogicalClock } from '../hlc';
+import { configureLimits, type Limits } from '../limits';
 import { CLOSE_NO_SUCH_SHEET, CLOSE_SHEET_FULL, MESSAGE_SAVED, readSaved } from '../protocol';
 import type { SheetMeta } from '../schema';
 import {
@@ -35,6 +36,8 @@ import { UnsavedCells } from './unsavedCells';
 export interface SyncSettings {
   syncPublicUrl: string | null;
   syncPort: number;
+  /** The server's per-sheet caps, so an edit past them is refused here, before it is made (the server refuses it anyway). */
+  sheetCaps?: Pick<Limits, 'cellsPerSheet' | 'rowsPerSheet'>;
 }
 
 export interface PeerCursor {
@@ -173,6 +176,7 @@ export class SheetConnection {
     options: ConnectionOptions = {},
   ) {
     mark('cellar:connection-start');
+    if (settings.sheetCaps) configureLimits(settings.sheetCaps);
     this.tokens = new SocketTokenSource(sheetId);
     const storage = options.storage === undefined ? (typeof localStorage === 'undefined' ? null : localStorage) : options.storage;
     this.user = loadIdentity(storage);

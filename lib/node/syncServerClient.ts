@@ -6,6 +6,8 @@ import { loadConfig, loadSecret, type CellarConfig } from './config';
 import { errorResponse } from './httpResponses';
 import { guardChange, type BodyKind } from './requestGuard';
 import { SESSION_COOKIE } from './sessionCookie';
+import { DEFAULT_LIMITS, limitsFromEnv, type Limits } from '../limits';
+import type { SyncSettings } from '../client/sheetConnection';
 
 export { errorResponse } from './httpResponses';
 
@@ -108,9 +110,20 @@ export async function relay(path: string, request: SyncServerRequest = {}): Prom
 const RELAYED_HEADERS = ['content-disposition', 'retry-after', 'x-content-type-options', 'x-cellar-data-version'];
 
 /** The WebSocket settings a page hands to the browser at run time. */
-export function publicSyncSettings(): { syncPublicUrl: string | null; syncPort: number } {
+export function publicSyncSettings(): SyncSettings {
   const { config } = connection();
-  return { syncPublicUrl: config.syncPublicUrl, syncPort: config.syncPort };
+  return { syncPublicUrl: config.syncPublicUrl, syncPort: config.syncPort, sheetCaps: sheetCaps() };
+}
+
+/** The per-sheet caps the sync server enforces (the same environment variables), for the browser to check first. */
+function sheetCaps(): NonNullable<SyncSettings['sheetCaps']> {
+  let configured: Partial<Limits> = {};
+  try {
+    configured = limitsFromEnv(process.env);
+  } catch {
+    // A bad value stops the sync server at start-up; the page keeps the defaults.
+  }
+  return { cellsPerSheet: configured.cellsPerSheet ?? DEFAULT_LIMITS.cellsPerSheet, rowsPerSheet: configured.rowsPerSheet ?? DEFAULT_LIMITS.rowsPerSheet };
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
