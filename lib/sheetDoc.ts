@@ -251,13 +251,14 @@ export function insertRows(
   rows: ReadonlyArray<Record<string, CellValue>>,
   position: RowPosition,
   editor: Editor,
-  options: { hidden?: boolean; orders?: readonly string[] } = {},
+  options: { hidden?: boolean; orders?: readonly string[]; capsChecked?: boolean } = {},
 ): string[] {
   const columns = new Map(readColumns(doc).map((c) => [c.id, c]));
   for (const values of rows) for (const [colId, value] of Object.entries(values)) validateCell(columns, colId, value);
   const ids: string[] = [];
   if (rows.length === 0) return ids;
-  checkRoomFor(doc, { cells: cellsInNewRows(rows), rows: rows.length });
+  // A caller that writes one batch in many calls (CSV import) checks the caps once for all of it.
+  if (!options.capsChecked) checkRoomFor(doc, { cells: cellsInNewRows(rows), rows: rows.length });
   if (options.orders && options.orders.length !== rows.length) throw new Error('insertRows: one order key per row');
   doc.transact(() => {
     let orders = options.orders;

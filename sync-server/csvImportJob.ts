@@ -150,6 +150,7 @@ export async function runCsvImport(
         const column = now.get(target.id);
         if (!column || column.type !== target.type) throw badRequest(`the sheet changed during the import: column ${JSON.stringify(target.name)} was removed or retyped; nothing was imported`, 'invalid_value');
       }
+      // Checked once for the whole file, so it is written whole even if others add cells meanwhile.
       refuseWhenFull(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
       const orders = appendOrders(room.doc, rows.length);
       let size = text.length <= ONE_TRANSACTION_BYTES ? rows.length : FIRST_WRITE_SLICE;
@@ -157,7 +158,7 @@ export async function runCsvImport(
       for (let at = 0; at < rows.length; ) {
         const started = performance.now();
         const end = Math.min(rows.length, at + size);
-        for (const id of insertRows(room.doc, rows.slice(at, end), {}, editor, { orders: orders.slice(at, end) })) ids.push(id);
+        for (const id of insertRows(room.doc, rows.slice(at, end), {}, editor, { orders: orders.slice(at, end), capsChecked: true })) ids.push(id);
         sinceFlush += end - at;
         at = end;
         const took = performance.now() - started;
