@@ -73,6 +73,10 @@ test('an edit past the cell cap is refused, the page says the sheet is full, the
   await page.keyboard.press('Enter');
   await expect(status).toHaveText('All changes saved');
   await expect.poll(async () => (await values(request, id)).brand).toBe('Grove');
+  // A CSV imported in the page is refused whole, with the reason.
+  await page.getByTestId('import-csv-file').setInputFiles({ name: 'more.csv', mimeType: 'text/csv', buffer: Buffer.from('sku,name\nC-1,Quince\n') });
+  await expect(page.getByRole('alert').filter({ hasText: 'Import refused' })).toContainText('This sheet is full');
+  expect((await (await request.get(`${app.baseUrl}/api/sheets/${id}`, { headers: adminHeaders })).json()).rows).toHaveLength(1);
   // Overwriting a cell the sheet has is still fine for everyone else.
   const edit = await request.post(`${app.baseUrl}/api/sheets/${id}/cells`, { data: { updates: [{ row: rowId, col: 'stock', value: 9 }] }, headers: adminHeaders });
   expect(edit.status()).toBe(200);

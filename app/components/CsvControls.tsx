@@ -7,7 +7,7 @@ import { useRef, useState } from 'react';
 import { parseCsvTable } from '@/lib/csv';
 import { planCsvImport } from '@/lib/csvImport';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
-import { insertRowsUndoable, readColumns } from '@/lib/sheetDoc';
+import { insertRowsUndoable, readColumns, SheetError } from '@/lib/sheetDoc';
 
 /** A server import's progress (GET /api/sheets/:id/imports/:job). */
 interface ImportProgress {
@@ -37,7 +37,14 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
     if (!table.ok) return notify(`Import refused: ${table.message}. Nothing was added.`, 'error');
     const plan = planCsvImport(table.header, table.records, readColumns(conn.doc));
     if (!plan.ok) return notify(`Import refused: ${plan.message}. Nothing was added.`, 'error');
-    const ids = insertRowsUndoable(conn.doc, plan.rows, {}, conn.editor);
+    let ids: string[];
+    try {
+      ids = insertRowsUndoable(conn.doc, plan.rows, {}, conn.editor);
+    } catch (error) {
+      // A value that changed type meanwhile, or a sheet that would pass its caps: nothing was written.
+      if (error instanceof SheetError) return notify(`Import refused: ${error.message}. Nothing was added.`, 'error');
+      throw error;
+    }
     notify(`Imported ${ids.length.toLocaleString()} rows from ${name}. Undo removes them in one step.`);
   }
 
