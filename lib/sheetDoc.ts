@@ -258,7 +258,7 @@ export function insertRows(
   const ids: string[] = [];
   if (rows.length === 0) return ids;
   // A caller that writes one batch in many calls (CSV import) checks the caps once for all of it.
-  if (!options.capsChecked) checkRoomFor(doc, { cells: cellsInNewRows(rows), rows: rows.length });
+  if (!options.capsChecked) assertRoomFor(doc, { cells: cellsInNewRows(rows), rows: rows.length });
   if (options.orders && options.orders.length !== rows.length) throw new Error('insertRows: one order key per row');
   doc.transact(() => {
     let orders = options.orders;
@@ -370,7 +370,7 @@ export function applyCellUpdates(doc: Y.Doc, updates: readonly CellUpdate[], edi
     }
   }
   if (updates.length === 0) return;
-  checkRoomFor(doc, { cells: cellsCreatedBy(doc, updates.filter((update) => !('adjust' in update))) });
+  assertRoomFor(doc, { cells: cellsCreatedBy(doc, updates.filter((update) => !('adjust' in update))) });
   doc.transact(() => {
     const t = editor.clock.tick();
     for (const update of updates) {
@@ -391,8 +391,11 @@ export function adjustCell(doc: Y.Doc, row: string, col: string, delta: number, 
   applyCellUpdates(doc, [{ row, col, adjust: delta }], editor);
 }
 
-/** The sheet's caps (lib/sheetCapacity.ts), checked by every writer of rows and cells: browser, REST, import. */
-function checkRoomFor(doc: Y.Doc, growth: { cells: number; rows?: number }): void {
+/**
+ * The sheet's caps (lib/sheetCapacity.ts), checked by every writer of rows and cells: browser, REST, import.
+ * Throws SheetError `sheet_full` (REST answers 413).
+ */
+export function assertRoomFor(doc: Y.Doc, growth: { cells: number; rows?: number }): void {
   const problem = sheetCapacityProblem(doc, growth);
   if (problem) throw new SheetError('sheet_full', problem);
 }

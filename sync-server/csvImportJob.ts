@@ -8,12 +8,11 @@ import type { IncomingMessage } from 'node:http';
 import { parseCsvInChunks } from '../lib/csv';
 import { limits } from '../lib/limits';
 import type { CellValue } from '../lib/schema';
-import { appendOrders, insertRows, readColumns, type ColumnInfo, type Editor } from '../lib/sheetDoc';
+import { appendOrders, assertRoomFor, insertRows, readColumns, type ColumnInfo, type Editor } from '../lib/sheetDoc';
 import { csvHeaderTargets, csvRecordValues, CsvErrors } from '../lib/csvImport';
 import { cellsInNewRows } from '../lib/sheetCapacity';
 import { badRequest, HttpError } from './httpErrors';
 import type { RoomManager } from './roomManager';
-import { refuseWhenFull } from './sheetFull';
 import type { DocumentStore } from './documentStore';
 
 export type ImportState = 'receiving' | 'checking' | 'writing' | 'done' | 'failed';
@@ -87,7 +86,7 @@ const WRITE_SLICE_MS = 15;
 /** The update log commits as the rows go in (every this many rows), so memory stays bounded. */
 const FLUSH_EVERY_ROWS = 20_000;
 
-/** Runs one import; resolves with the new rows' ids, or throws an HttpError (400, 413, 415) having written nothing. */
+/** Runs one import; resolves with the new rows' ids, or throws (HttpError 400, 413, 415; SheetError sheet_full, 413) having written nothing. */
 export async function runCsvImport(
   deps: CsvImportDeps,
   sheetId: string,
@@ -151,7 +150,7 @@ export async function runCsvImport(
         if (!column || column.type !== target.type) throw badRequest(`the sheet changed during the import: column ${JSON.stringify(target.name)} was removed or retyped; nothing was imported`, 'invalid_value');
       }
       // Checked once for the whole file, so it is written whole even if others add cells meanwhile.
-      refuseWhenFull(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
+      assertRoomFor(room.doc, { cells: cellsInNewRows(rows), rows: rows.length });
       const orders = appendOrders(room.doc, rows.length);
       let size = text.length <= ONE_TRANSACTION_BYTES ? rows.length : FIRST_WRITE_SLICE;
       let sinceFlush = 0;
