@@ -2,9 +2,27 @@
 // built app shell (Next's static chunks, public files) and caches pages as they are visited, so a sheet
 // opened once opens and reloads with no network; its data then comes from IndexedDB.
 import { defaultCache } from '@serwist/turbopack/worker';
-import { NetworkFirst, NetworkOnly, Serwist, type PrecacheEntry } from 'serwist';
+import { NetworkFirst, Serwist, type PrecacheEntry } from 'serwist';
 
-declare const self: { __SW_MANIFEST: (PrecacheEntry | string)[] | undefined };
+declare const self: {
+  __SW_MANIFEST: (PrecacheEntry | string)[] | undefined;
+  location: { origin: string };
+  addEventListener(type: 'fetch', listener: (event: { request: Request; stopImmediatePropagation(): void }) => void): void;
+  addEventListener(type: 'activate', listener: (event: { waitUntil(promise: Promise<unknown>): void }) => void): void;
+};
+
+// The API bypasses the worker (this listener comes before Serwist's and stops it): its answers are live data
+// of whoever is signed in (credentials too), never to be cached nor served to the next person at this
+// browser, and offline the data comes from IndexedDB anyway. Above all, the change feed (`/api/changes`,
+// server-sent events) is an endless stream: proxied by the worker into a cache, it stayed open after its
+// page was gone, and a few insight pages later the browser's six connections to the host were all held,
+// so no page loaded any more.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin === self.location.origin && url.pathname.startsWith('/api/')) event.stopImmediatePropagation();
+});
+// API answers an earlier version of this worker kept (Serwist's default "apis" cache).
+self.addEventListener('activate', (event) => event.waitUntil(caches.delete('apis')));
 
 const serwist = new Serwist({
   precacheEntries: self.__SW_MANIFEST,
@@ -12,8 +30,6 @@ const serwist = new Serwist({
   clientsClaim: true,
   navigationPreload: false,
   runtimeCaching: [
-    // Socket tokens and session calls are credentials: never cached.
-    { matcher: ({ sameOrigin, url }) => sameOrigin && (url.pathname.endsWith('/socket-token') || url.pathname === '/api/whoami'), handler: new NetworkOnly() },
     {
       // Pages (the sheet list, visited sheets), whether navigated to or cached on request after the
       // worker installed: network first, the cached copy when offline. RSC payloads go to their own cache.
