@@ -91,6 +91,10 @@ test('hostile insight parameters get 400 (or are bound as plain values) and chan
 
   await page.goto(`${baseUrl()}/insights/low-stock?asOf=2024-02-31`);
   await expect(page.getByTestId('insight-error')).toContainText(/date/i);
+  // A refused page claims nothing about the data (not "no products or sales yet"); a good one says its age.
+  await expect(page.getByTestId('insight-data-as-of')).toHaveCount(0);
+  await page.goto(`${baseUrl()}/insights/low-stock`);
+  await expect(page.getByTestId('insight-data-as-of').locator('time').first()).toBeVisible();
 });
 
 test('an insight page shows the first page of its table, sorts and pages on the server, and downloads the whole answer as CSV', async ({ page, request }) => {

@@ -60,7 +60,8 @@ export default async function InsightPage({ params, searchParams }: Props) {
       <div className="insight-heading">
         <h1>{insight.title}</h1>
         <div className="insight-status">
-          <DataAsOf changedAt={changedAt} asOf={load.ok && name === 'low-stock' ? load.result.page.asOf : undefined} />
+          {/* Only with an answer: a refused or failed load knows nothing about the data's age. */}
+          {load.ok ? <DataAsOf changedAt={changedAt} asOf={name === 'low-stock' ? load.result.page.asOf : undefined} /> : null}
           <LiveRefresh />
         </div>
       </div>
