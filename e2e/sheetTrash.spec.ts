@@ -32,6 +32,11 @@ test('rename and delete from the page, restore from the trash; the API agrees', 
   await expect(page.getByTestId('sheet-list')).not.toContainText('Tonic');
   await expect(page.getByTestId('trash-list')).toContainText('Tonic');
   await expect(other.getByTestId('save-status')).toContainText('does not exist');
+  // Opening its link now (or any link to a sheet the server does not have) says so, not "access revoked".
+  await other.reload();
+  await expect(other.getByTestId('sheet-missing')).toContainText('does not exist on the server');
+  await expect(other.getByTestId('save-status')).toContainText('does not exist');
+  await expect(other.getByTestId('access-revoked')).toHaveCount(0);
   expect((await request.get(`${baseUrl()}/api/sheets/${sheet.id}`)).status()).toBe(404);
   const listed = (await (await request.get(`${baseUrl()}/api/sheets`)).json()).sheets.map((s: { id: string }) => s.id);
   expect(listed).not.toContain(sheet.id);

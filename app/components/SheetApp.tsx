@@ -557,6 +557,7 @@ function outsideGridShortcutTarget(target: HTMLElement): boolean {
 function AccessBanner({ conn }: { conn: SheetConnection }) {
   const role = useStore(conn.store, (s) => s.role);
   const revoked = useStore(conn.store, (s) => s.revoked);
+  const missing = useStore(conn.store, (s) => s.missing);
   const pending = useStore(conn.store, (s) => s.pending);
   const exportUnsaved = () => {
     const url = URL.createObjectURL(new Blob([conn.unsavedCsv()], { type: 'text/csv;charset=utf-8' }));
@@ -568,8 +569,15 @@ function AccessBanner({ conn }: { conn: SheetConnection }) {
   };
   if (revoked) {
     return (
-      <div className="access-banner access-revoked" role="alert" data-testid="access-revoked">
-        Your access to this sheet was revoked.{' '}
+      <div className="access-banner access-revoked" role="alert" data-testid={missing ? 'sheet-missing' : 'access-revoked'}>
+        {missing ? (
+          <>
+            This sheet does not exist on the server: its link is wrong, or it was deleted (a deleted sheet stays in the <a href="/">sheet list</a>’s
+            trash for 30 days).{' '}
+          </>
+        ) : (
+          'Your access to this sheet was revoked. '
+        )}
         {pending > 0 || conn.unsaved.count > 0 ? (
           <>
             {Math.max(pending, conn.unsaved.count)} change{Math.max(pending, conn.unsaved.count) === 1 ? '' : 's'} made on this device {pending === 1 ? 'is' : 'are'} not saved

@@ -84,6 +84,8 @@ export interface SheetViewState {
   role: SheetRole | null;
   /** Access to the sheet was revoked: edits stay on this device, not saved. */
   revoked: boolean;
+  /** The server has no such sheet (never had, or it was deleted); as revoked, edits stay here, not saved. */
+  missing: boolean;
 }
 
 export interface ConnectionOptions {
@@ -226,6 +228,7 @@ export class SheetConnection {
       user: this.user,
       role: null,
       revoked: false,
+      missing: false,
     }));
 
     this.cleanups.push(
@@ -489,8 +492,12 @@ export class SheetConnection {
     // Access is gone: stop reconnecting; local edits stay in IndexedDB, shown as not saved.
     this.provider?.disconnect();
     this.refused =
-      outcome === 'unauthorized' ? 'Signed out or access revoked: changes on this device are not saved' : 'Access to this sheet was revoked: changes on this device are not saved';
-    this.store.setState({ revoked: true });
+      outcome === 'missing'
+        ? `${refusalText(CLOSE_NO_SUCH_SHEET)}: changes on this device are not saved`
+        : outcome === 'unauthorized'
+          ? 'Signed out or access revoked: changes on this device are not saved'
+          : 'Access to this sheet was revoked: changes on this device are not saved';
+    this.store.setState({ revoked: true, missing: outcome === 'missing' });
     this.updateStatus();
   }
 

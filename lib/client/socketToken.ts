@@ -1,6 +1,7 @@
 // Browser-only: the socket token of one sheet (GET /api/sheets/:id/socket-token), renewed before it
-// expires. Tells a network failure (offline: keep the old one, try later) from a refusal (access revoked).
-export type TokenOutcome = 'ok' | 'offline' | 'unauthorized' | 'forbidden';
+// expires. Tells a network failure (offline: keep the old one, try later) from a refusal (access revoked) and
+// from a sheet the server does not have (never existed, or deleted).
+export type TokenOutcome = 'ok' | 'offline' | 'unauthorized' | 'forbidden' | 'missing';
 export type SheetRole = 'owner' | 'editor' | 'viewer';
 
 export class SocketTokenSource {
@@ -41,7 +42,8 @@ export class SocketTokenSource {
       return 'offline';
     }
     if (response.status === 401) return 'unauthorized';
-    if (response.status === 403 || response.status === 404) return 'forbidden';
+    if (response.status === 403) return 'forbidden';
+    if (response.status === 404) return 'missing';
     if (!response.ok) return 'offline';
     try {
       const body = (await response.json()) as { token: string; expiresAt: string; role: SheetRole };
