@@ -1,10 +1,10 @@
 'use client';
 // The sheet page: header (tabs, presence, save status, undo/redo), toolbar (rows, columns, receive/sell),
 // the windowed grid and, beside a products sheet, the live low-stock panel.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
-import { isEmptyView, withFilter, withSort, EMPTY_VIEW } from '@/lib/client/sheetView';
+import { effectiveView, isEmptyView, withFilter, withSort, EMPTY_VIEW } from '@/lib/client/sheetView';
 import { COLUMN_TYPES, TEMPLATE_NAMES, type ColumnType, type TemplateName } from '@/lib/schema';
 import {
   applyCellUpdates,
@@ -63,7 +63,8 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   const columns = useStore(store, (s) => s.columns);
   const rowCount = useStore(store, (s) => s.rowCount);
   const totalRowCount = useStore(store, (s) => s.totalRowCount);
-  const [view, setView] = useSheetView(conn);
+  const [requestedView, setView] = useSheetView(conn);
+  const view = useMemo(() => effectiveView(requestedView, columns), [requestedView, columns]);
   const viewActive = !isEmptyView(view);
   const [filterColumn, setFilterColumn] = useState<string | null>(null);
   const [frozen, setFrozen] = useFrozenColumns(conn.sheetId);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { CellValue } from '../schema';
 import type { ColumnInfo } from '../sheetDoc';
-import { applyView, distinctValues, parseViewQuery, viewColumns, withFilter, withSort, writeViewQuery, EMPTY_VIEW, type ViewSpec } from './sheetView';
+import { applyView, distinctValues, effectiveView, parseViewQuery, viewColumns, withFilter, withSort, writeViewQuery, EMPTY_VIEW, type ViewSpec } from './sheetView';
 
 const columns: ColumnInfo[] = [
   { id: 'name', name: 'name', type: 'text', order: 'a0' },
@@ -30,6 +30,16 @@ test('sort is typed: numbers as numbers, wrong-typed after, empty last in both d
   assert.deepEqual(view({ sort: { col: 'name', dir: 'asc' } }), ['r4', 'r5', 'r6', 'r2', 'r1', 'r3']); // natural: item 2 < item 10
   assert.deepEqual(view({ sort: { col: 'ok', dir: 'asc' } }), ['r2', 'r5', 'r1', 'r4', 'r3', 'r6']);
   assert.deepEqual(view({ sort: { col: 'gone', dir: 'asc' } }), rowIds);
+});
+
+test('the effective view drops a sort or filter on a column the sheet does not have, and is the same object otherwise', () => {
+  const stale: ViewSpec = { sort: { col: 'gone', dir: 'desc' }, filters: [{ col: 'gone', op: 'empty' }, { col: 'qty', op: 'notEmpty' }] };
+  assert.deepEqual(effectiveView(stale, columns), { sort: null, filters: [{ col: 'qty', op: 'notEmpty' }] });
+  assert.deepEqual(effectiveView({ sort: { col: 'gone', dir: 'asc' }, filters: [] }, columns), EMPTY_VIEW);
+  const valid: ViewSpec = { sort: { col: 'qty', dir: 'asc' }, filters: [{ col: 'name', op: 'notEmpty' }] };
+  assert.equal(effectiveView(valid, columns), valid);
+  // What it shows is what applies: the same rows as the stale view.
+  assert.deepEqual(applyView(rowIds, source, effectiveView(stale, columns)), applyView(rowIds, source, stale));
 });
 
 test('filters: values, contains, number and date ranges, empty, combined', () => {

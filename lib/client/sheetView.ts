@@ -47,6 +47,17 @@ export function isEmptyView(spec: ViewSpec | null | undefined): boolean {
   return !spec || (!spec.sort && spec.filters.length === 0);
 }
 
+/**
+ * The part of a view that applies to these columns. A sort or filter on a column the sheet does not have (a
+ * stale link, a column deleted meanwhile) changes nothing (applyView skips it), so it is not shown either.
+ */
+export function effectiveView(spec: ViewSpec, columns: readonly { id: string }[]): ViewSpec {
+  const known = new Set(columns.map((c) => c.id));
+  const sort = spec.sort && known.has(spec.sort.col) ? spec.sort : null;
+  const filters = spec.filters.filter((f) => known.has(f.col));
+  return sort === spec.sort && filters.length === spec.filters.length ? spec : { sort, filters };
+}
+
 export interface ViewSource {
   columns: readonly ColumnInfo[];
   valueAt: (rowId: string, colId: string) => CellValue;
