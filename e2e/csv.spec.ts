@@ -1,6 +1,6 @@
 // CSV from the sheet page: import appends validated rows (all or nothing), export downloads the sheet.
 import { expect, test } from '@playwright/test';
-import { apiValues, createSheet, openSheet } from './helpers';
+import { apiValues, baseUrl, createSheet, openSheet } from './helpers';
 
 test('import a CSV into the sheet, refuse a bad one, and export it back', async ({ page, request }) => {
   const sheet = await createSheet(request, 'CSV sheet', 'products', [{ sku: 'KEEP-1', name: 'Kept', stock: 3 }]);
@@ -33,4 +33,30 @@ test('import a CSV into the sheet, refuse a bad one, and export it back', async 
   expect(text.split(/\r?\n/)[0]).toBe('sku,name,brand,family,category,stock,reorder_level,unit_cost,price,plan_units');
   expect(text).toContain('"Quoted, name"');
   expect(text).not.toContain('BAD-1');
+});
+
+test('until the document has loaded, rows, columns and imports wait (nothing to add to yet)', async ({ page, request }) => {
+  const sheet = await createSheet(request, 'Opening', 'products', [{ sku: 'O-1', name: 'Opener', stock: 1 }]);
+  // Hold the socket token: no copy on this device and no connection, so the document cannot load.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/socket-token', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${baseUrl()}/sheets/${sheet.id}`);
+  await expect(page.getByTestId('save-status')).toContainText('Connecting');
+  await expect(page.getByTestId('add-row')).toBeDisabled();
+  await expect(page.getByRole('button', { name: '+ Column' })).toBeDisabled();
+  await expect(page.getByTestId('import-csv')).toBeDisabled();
+  // Even a file handed to the input directly is not applied to the empty document.
+  await page.getByTestId('import-csv-file').setInputFiles({ name: 'early.csv', mimeType: 'text/csv', buffer: Buffer.from('sku,name\nE-1,Early\n') });
+  await expect(page.getByText('The sheet is still opening')).toBeVisible();
+
+  release();
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  await expect(page.getByTestId('import-csv')).toBeEnabled();
+  await page.getByTestId('import-csv-file').setInputFiles({ name: 'later.csv', mimeType: 'text/csv', buffer: Buffer.from('sku,name\nL-1,Later\n') });
+  await expect(page.getByText('Imported 1 rows from later.csv.')).toBeVisible();
+  await expect.poll(async () => (await apiValues(request, sheet.id)).map((r) => r.sku)).toEqual(['O-1', 'L-1']);
 });

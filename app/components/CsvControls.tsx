@@ -26,7 +26,7 @@ function describeProgress(p: ImportProgress | null): string {
 /** Above this the one Yjs update an import makes could pass the socket's message limit: the server imports it. */
 export const BROWSER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 
-export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (text: string, kind?: 'error' | 'info') => void }) {
+export function CsvControls({ conn, notify, ready }: { conn: SheetConnection; notify: (text: string, kind?: 'error' | 'info') => void; /** The document has loaded (its columns are known). */ ready: boolean }) {
   const sheetId = conn.sheetId;
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
@@ -70,6 +70,7 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
   }
 
   async function importFile(file: File) {
+    if (!ready) return notify('The sheet is still opening: import once it shows its rows. Nothing was added.', 'error');
     setBusy(true);
     try {
       if (file.size <= BROWSER_IMPORT_MAX_BYTES) importHere(await file.text(), file.name);
@@ -87,7 +88,13 @@ export function CsvControls({ conn, notify }: { conn: SheetConnection; notify: (
       <a href={`/api/sheets/${sheetId}/export.csv`} download data-testid="export-csv" title="Download the sheet as CSV (saved state)">
         Export CSV
       </a>
-      <button type="button" onClick={() => input.current?.click()} disabled={busy} data-testid="import-csv" title="Append rows from a CSV file whose header names the columns">
+      <button
+        type="button"
+        onClick={() => input.current?.click()}
+        disabled={busy || !ready}
+        data-testid="import-csv"
+        title={ready ? 'Append rows from a CSV file whose header names the columns' : 'The sheet is still opening'}
+      >
         {busy ? describeProgress(progress) : 'Import CSV'}
       </button>
       <input

@@ -51,6 +51,8 @@ export default function SheetApp({ sheetId, settings, preview = null }: { sheetI
   );
 }
 
+const OPENING = 'The sheet is still opening';
+
 function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: SheetWindow | null }) {
   const store = conn.store;
   const meta = useStore(store, (s) => s.meta);
@@ -200,7 +202,9 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
           ☰ Tools
         </button>
         <span className="sep" />
-        <button type="button" onClick={addRow} data-testid="add-row">
+        {/* Until the document is here (from this device's copy or the server), there is nothing to add to:
+            a row, a column or an import made against an empty document would land out of place. */}
+        <button type="button" onClick={addRow} disabled={!loaded} title={loaded ? undefined : OPENING} data-testid="add-row">
           + Row
         </button>
         <button type="button" onClick={removeRows} disabled={!active}>
@@ -233,7 +237,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
             </button>
           </form>
         ) : (
-          <button type="button" onClick={() => setNewColumn({ name: '', type: 'text' })}>
+          <button type="button" onClick={() => setNewColumn({ name: '', type: 'text' })} disabled={!loaded} title={loaded ? undefined : OPENING}>
             + Column
           </button>
         )}
@@ -256,7 +260,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
           </>
         )}
         <span className="sep" />
-        <CsvControls conn={conn} notify={notify} />
+        <CsvControls conn={conn} notify={notify} ready={loaded} />
         <span className="sep" />
         <button type="button" className="toolbar-find" onClick={() => setFindOpen((open) => !open)} aria-pressed={findOpen} title="Find in every row (Ctrl+F)">
           Find
