@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { INSIGHT_NAMES } from '@/lib/insights';
 import { publicSyncSettings } from '@/lib/node/syncServerClient';
 import ServiceWorkerRegistration from './components/ServiceWorkerRegistration';
-import { SignOutButton } from './components/auth/SignOutButton';
+import { AppNav } from './components/AppNav';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -21,12 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Link href="/" className="brand">
             Cellar
           </Link>
-          <nav>
-            <Link href="/">Sheets</Link>
-            <Link href="/insights">Insights</Link>
-            <Link href="/members">Members</Link>
-            <SignOutButton />
-          </nav>
+          <AppNav />
         </header>
         <main className="app-main">{children}</main>
         <ServiceWorkerRegistration settings={publicSyncSettings()} insightNames={INSIGHT_NAMES} />

@@ -105,18 +105,23 @@ test('first run: the page leads to creating the owner account, who then signs in
   await ownerPage.goto(app.baseUrl);
   await expect(ownerPage).toHaveURL(/\/setup$/);
   await expect(ownerPage.getByRole('heading', { name: 'Create the owner account' })).toBeVisible();
+  await expect(ownerPage.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
   await fillMember(ownerPage, OWNER, 'Create the owner account');
   await expect(ownerPage.getByTestId('sheet-list')).toBeVisible();
 
   // Signed out, the sheets are out of reach; signing in brings them back.
   await ownerPage.getByRole('button', { name: 'Sign out' }).click();
   await expect(ownerPage).toHaveURL(/\/signin$/);
+  // Signed out, the header offers no sign-out and no links into the workspace.
+  await expect(ownerPage.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await expect(ownerPage.getByRole('link', { name: 'Insights' })).toHaveCount(0);
   await ownerPage.goto(`${app.baseUrl}/insights`);
   await expect(ownerPage).toHaveURL(/\/signin\?next=%2Finsights$/);
   await fillMember(ownerPage, { email: OWNER.email, password: 'not the password' }, 'Sign in');
   await expect(ownerPage.locator('.auth-form [role=alert]')).toHaveText('wrong email or password');
   await fillMember(ownerPage, { email: OWNER.email, password: OWNER.password }, 'Sign in');
   await expect(ownerPage).toHaveURL(/\/insights$/);
+  await expect(ownerPage.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
   const id = await newSheet('Cellar', ['Cider', 'Perry']);
   await openSheet(ownerPage, id);
