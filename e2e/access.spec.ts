@@ -172,6 +172,19 @@ test('a second browser accepts an invite as viewer: the grid says read-only and 
   const write = await pageFetch(viewer.page, `/api/sheets/${id}/rows`, { method: 'POST', body: { rows: [{ name: 'nope' }] } });
   expect(write.status).toBe(403);
   expect(await sheetNames(ownerPage, id)).toEqual(['Mead']);
+
+  // The plan view as well: it says read-only, and a total cannot be typed over (nothing to spread).
+  const plannedBefore = await sheetNames(ownerPage, id, 'plan_units');
+  await viewer.page.goto(`${app.baseUrl}/sheets/${id}/plan`);
+  await expect(viewer.page.getByTestId('read-only')).toContainText('Read-only');
+  const total = viewer.page.locator('input.plan-input').first();
+  await expect(total).toHaveAttribute('readonly', '');
+  await total.click();
+  await viewer.page.keyboard.type('999');
+  await viewer.page.keyboard.press('Enter');
+  await expect(total).not.toHaveValue(/999/);
+  await expect(viewer.page.getByTestId('save-status')).toHaveText('All changes saved');
+  expect(await sheetNames(ownerPage, id, 'plan_units')).toEqual(plannedBefore);
   await viewer.context.close();
 });
 

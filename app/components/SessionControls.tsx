@@ -1,6 +1,7 @@
 'use client';
 // Controls every sheet page shares: the save status, undo/redo buttons and their keyboard shortcuts.
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { SaveState } from '@/lib/client/saveStatus';
 import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
 
@@ -82,4 +83,53 @@ export function useUndoRedoShortcuts(conn: SheetConnection, handledElsewhere: (t
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [conn, handledElsewhere]);
+}
+
+/** Says when this page cannot change the sheet: a viewer's grid is read-only; revoked access keeps edits here, unsaved. */
+export function AccessBanner({ conn }: { conn: SheetConnection }) {
+  const role = useStore(conn.store, (s) => s.role);
+  const revoked = useStore(conn.store, (s) => s.revoked);
+  const missing = useStore(conn.store, (s) => s.missing);
+  const pending = useStore(conn.store, (s) => s.pending);
+  const exportUnsaved = () => {
+    const url = URL.createObjectURL(new Blob([conn.unsavedCsv()], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${conn.store.getState().meta?.title || conn.sheetId} - unsaved changes.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  if (revoked) {
+    return (
+      <div className="access-banner access-revoked" role="alert" data-testid={missing ? 'sheet-missing' : 'access-revoked'}>
+        {missing ? (
+          <>
+            This sheet does not exist on the server: its link is wrong, or it was deleted (a deleted sheet stays in the <a href="/">sheet list</a>’s
+            trash for 30 days).{' '}
+          </>
+        ) : (
+          'Your access to this sheet was revoked. '
+        )}
+        {pending > 0 || conn.unsaved.count > 0 ? (
+          <>
+            {Math.max(pending, conn.unsaved.count)} change{Math.max(pending, conn.unsaved.count) === 1 ? '' : 's'} made on this device {pending === 1 ? 'is' : 'are'} not saved
+            and stay here.{' '}
+            <button type="button" onClick={exportUnsaved} data-testid="export-unsaved">
+              Export unsaved changes (CSV)
+            </button>
+          </>
+        ) : (
+          'Nothing made on this device was lost.'
+        )}
+      </div>
+    );
+  }
+  if (role === 'viewer') {
+    return (
+      <div className="access-banner" role="status" data-testid="read-only">
+        Read-only: you are a viewer of this workspace, so you can look and copy but not change anything.
+      </div>
+    );
+  }
+  return null;
 }

@@ -24,7 +24,7 @@ import FilterDialog from './FilterDialog';
 import FindBar from './FindBar';
 import SheetGrid, { READ_ONLY_MESSAGE, type ActiveCell, type GridHandle, type GridSelection } from './grid/SheetGrid';
 import SheetPreview, { type SheetWindow } from './grid/SheetPreview';
-import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
+import { AccessBanner, SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from './SessionControls';
 import SheetMenu from './SheetMenu';
 import { useSheetView } from './useSheetView';
 import './sheet.css';
@@ -558,51 +558,3 @@ function outsideGridShortcutTarget(target: HTMLElement): boolean {
   return target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.closest('.Spreadsheet') !== null;
 }
 
-/** Says when this page cannot change the sheet: a viewer's grid is read-only; revoked access keeps edits here, unsaved. */
-function AccessBanner({ conn }: { conn: SheetConnection }) {
-  const role = useStore(conn.store, (s) => s.role);
-  const revoked = useStore(conn.store, (s) => s.revoked);
-  const missing = useStore(conn.store, (s) => s.missing);
-  const pending = useStore(conn.store, (s) => s.pending);
-  const exportUnsaved = () => {
-    const url = URL.createObjectURL(new Blob([conn.unsavedCsv()], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${conn.store.getState().meta?.title || conn.sheetId} - unsaved changes.csv`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  };
-  if (revoked) {
-    return (
-      <div className="access-banner access-revoked" role="alert" data-testid={missing ? 'sheet-missing' : 'access-revoked'}>
-        {missing ? (
-          <>
-            This sheet does not exist on the server: its link is wrong, or it was deleted (a deleted sheet stays in the <a href="/">sheet list</a>’s
-            trash for 30 days).{' '}
-          </>
-        ) : (
-          'Your access to this sheet was revoked. '
-        )}
-        {pending > 0 || conn.unsaved.count > 0 ? (
-          <>
-            {Math.max(pending, conn.unsaved.count)} change{Math.max(pending, conn.unsaved.count) === 1 ? '' : 's'} made on this device {pending === 1 ? 'is' : 'are'} not saved
-            and stay here.{' '}
-            <button type="button" onClick={exportUnsaved} data-testid="export-unsaved">
-              Export unsaved changes (CSV)
-            </button>
-          </>
-        ) : (
-          'Nothing made on this device was lost.'
-        )}
-      </div>
-    );
-  }
-  if (role === 'viewer') {
-    return (
-      <div className="access-banner" role="status" data-testid="read-only">
-        Read-only: you are a viewer of this workspace, so you can look and copy but not change anything.
-      </div>
-    );
-  }
-  return null;
-}

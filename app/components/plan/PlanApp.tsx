@@ -11,7 +11,8 @@ import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection
 import type { CellValue } from '@/lib/schema';
 import { applyCellUpdates, readSheet, SheetError } from '@/lib/sheetDoc';
 import { applySpread, buildPlanTree, type PlanTree } from '@/lib/sheetSpread';
-import { SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from '../SessionControls';
+import { READ_ONLY_MESSAGE } from '../grid/SheetGrid';
+import { AccessBanner, SaveStatusBadge, UndoRedoButtons, useSheetConnection, useUndoRedoShortcuts } from '../SessionControls';
 import '../sheet.css';
 import './plan.css';
 
@@ -64,6 +65,8 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
   const status = useStore(store, (s) => s.status);
   const canUndo = useStore(store, (s) => s.canUndo);
   const canRedo = useStore(store, (s) => s.canRedo);
+  // A viewer (or someone whose access was revoked) reads the plan; the server would drop their edits.
+  const readOnly = useStore(store, (s) => s.role === 'viewer' || s.revoked);
   const tree = usePlanTree(conn);
 
   // ---- URL state: column and holds ----
@@ -109,9 +112,14 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
   useEffect(() => () => void (messageTimer.current && clearTimeout(messageTimer.current)), []);
 
   // ---- edits ----
+  const refuseReadOnly = useCallback((): string => {
+    show({ kind: 'error', text: READ_ONLY_MESSAGE });
+    return READ_ONLY_MESSAGE;
+  }, [show]);
   const spread = useCallback(
     (group: PlanGroupRef, total: number): string | null => {
       if (!tree || !column) return 'the plan is not loaded yet';
+      if (conn.readOnly) return refuseReadOnly();
       const hold = holdsInGroup(tree, group, holds);
       try {
         const outcome = applySpread(conn.doc, { column: column.id, group, total, hold }, conn.editor);
@@ -124,12 +132,13 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
         return text;
       }
     },
-    [conn, tree, column, holds, show],
+    [conn, tree, column, holds, show, refuseReadOnly],
   );
 
   const setProduct = useCallback(
     (rowId: string, value: number | null): string | null => {
       if (!column) return 'the plan is not loaded yet';
+      if (conn.readOnly) return refuseReadOnly();
       try {
         applyCellUpdates(conn.doc, [{ row: rowId, col: column.id, value }], conn.editor);
         show(null);
@@ -140,7 +149,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
         return text;
       }
     },
-    [conn, column, show],
+    [conn, column, show, refuseReadOnly],
   );
 
   // ---- undo / redo from the keyboard, outside text fields (which keep their own undo) ----
@@ -187,6 +196,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
           <SaveStatusBadge status={status} conn={conn} />
         </div>
       </header>
+      <AccessBanner conn={conn} />
 
       <div className="toolbar" role="toolbar">
         <UndoRedoButtons conn={conn} canUndo={canUndo} canRedo={canRedo} />
@@ -261,6 +271,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
                         value={brand.totals[column.id]}
                         decimals={decimals}
                         label={`${column.name} total of ${groupLabel(brand.brand)}`}
+                        readOnly={readOnly}
                         onCommit={(n) => (n === null ? 'a total needs a number' : spread({ brand: brand.brand }, n))}
                       />
                     </td>
@@ -289,6 +300,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
                                 value={family.totals[column.id]}
                                 decimals={decimals}
                                 label={`${column.name} total of ${groupLabel(brand.brand)} ${groupLabel(family.family)}`}
+                                readOnly={readOnly}
                                 onCommit={(n) => (n === null ? 'a total needs a number' : spread({ brand: brand.brand, family: family.family }, n))}
                               />
                             </td>
@@ -306,7 +318,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
                                     <td className="plan-indent-2">{text(product.name)}</td>
                                     <td>{text(product.sku)}</td>
                                     <td className="num">
-                                      <PlanNumber value={value} decimals={decimals} allowEmpty label={`${column.name} of ${text(product.sku) || text(product.name)}`} onCommit={(n) => setProduct(product.rowId, n)} />
+                                      <PlanNumber value={value} decimals={decimals} allowEmpty readOnly={readOnly} label={`${column.name} of ${text(product.sku) || text(product.name)}`} onCommit={(n) => setProduct(product.rowId, n)} />
                                     </td>
                                     <td className="num plan-share">{share(value ?? 0, family.totals[column.id])}</td>
                                   </tr>
@@ -359,12 +371,15 @@ function PlanNumber({
   decimals,
   label,
   allowEmpty = false,
+  readOnly = false,
   onCommit,
 }: {
   value: number | null | undefined;
   decimals: number;
   label: string;
   allowEmpty?: boolean;
+  /** Shown, selectable and copyable, not editable (a viewer). */
+  readOnly?: boolean;
   onCommit: (value: number | null) => string | null;
 }) {
   const shown = value === null || value === undefined ? '' : formatNumber(value, decimals);
@@ -406,6 +421,7 @@ function PlanNumber({
       type="text"
       inputMode="decimal"
       aria-label={label}
+      readOnly={readOnly}
       aria-invalid={error ? true : undefined}
       title={error ?? undefined}
       data-value={value ?? ''}
