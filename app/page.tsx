@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { syncServerJson } from '@/lib/node/syncServerClient';
+import { whoAmI } from '@/lib/node/whoami';
 import { CreateSheetForm } from './components/CreateSheetForm';
 import { RestoreButton, SheetRowActions } from './components/SheetListActions';
 
@@ -27,11 +28,17 @@ export default async function SheetsPage() {
   let sheets: SheetSummary[] = [];
   let trash: TrashedSheet[] = [];
   let error: string | null = null;
+  // A viewer reads every sheet and changes none: no create, rename, delete or restore to offer (the sync
+  // server refuses them anyway). Unknown (the server unreachable): offered, and the server decides.
+  let viewer = false;
   try {
-    [sheets, trash] = await Promise.all([
+    let who: Awaited<ReturnType<typeof whoAmI>>;
+    [sheets, trash, who] = await Promise.all([
       syncServerJson<{ sheets: SheetSummary[] }>('/sheets').then((b) => b.sheets),
       syncServerJson<{ trash: TrashedSheet[] }>('/trash').then((b) => b.trash),
+      whoAmI(),
     ]);
+    viewer = who?.identity?.role === 'viewer';
   } catch (e) {
     error = (e as Error).message;
     // A stale or revoked session: sign in again (a workspace without an owner goes on to setup).
@@ -41,6 +48,11 @@ export default async function SheetsPage() {
     <section>
       <h1>Sheets</h1>
       {error ? <p className="error">The sync server is not reachable: {error}</p> : null}
+      {viewer ? (
+        <p className="muted" data-testid="viewer-note">
+          You are a viewer of this workspace: you can open and read every sheet, not change them.
+        </p>
+      ) : null}
       <div className="table-scroll">
       <table className="data" data-testid="sheet-list">
         <thead>
@@ -65,9 +77,7 @@ export default async function SheetsPage() {
               <td className="num">{sheet.rowCount}</td>
               <td className="num">{sheet.columnCount}</td>
               <td>{new Date(sheet.updatedAt).toLocaleString()}</td>
-              <td>
-                <SheetRowActions id={sheet.id} title={sheet.title} />
-              </td>
+              <td>{viewer ? null : <SheetRowActions id={sheet.id} title={sheet.title} />}</td>
             </tr>
           ))}
         </tbody>
@@ -97,9 +107,7 @@ export default async function SheetsPage() {
                   <td>{sheet.template}</td>
                   <td>{new Date(sheet.deletedAt).toLocaleString()}</td>
                   <td>{new Date(sheet.restorableUntil).toLocaleDateString()}</td>
-                  <td>
-                    <RestoreButton id={sheet.id} title={sheet.title} />
-                  </td>
+                  <td>{viewer ? null : <RestoreButton id={sheet.id} title={sheet.title} />}</td>
                 </tr>
               ))}
             </tbody>
@@ -107,8 +115,12 @@ export default async function SheetsPage() {
           </div>
         </>
       )}
-      <h2>New sheet</h2>
-      <CreateSheetForm />
+      {viewer ? null : (
+        <>
+          <h2>New sheet</h2>
+          <CreateSheetForm />
+        </>
+      )}
     </section>
   );
 }

@@ -163,9 +163,20 @@ test('REST: 401 without credentials, 409 for a second setup, and with the cookie
 test('a second browser accepts an invite as viewer: the grid says read-only and its edits go nowhere', async ({ browser }) => {
   const id = await newSheet('Viewed', ['Mead']);
   const viewer = await joinAs(browser, 'viewer', { name: 'Vic Viewer', email: 'vic@example.com', password: 'vic-has-a-password' });
+  // The sheet list offers a viewer nothing to change.
+  await expect(viewer.page.getByTestId('viewer-note')).toBeVisible();
+  await expect(viewer.page.getByRole('button', { name: 'Create' })).toHaveCount(0);
+  await expect(viewer.page.getByRole('button', { name: /^Rename/ })).toHaveCount(0);
   await openSheet(viewer.page, id);
   await expect(viewer.page.getByTestId('read-only')).toContainText('Read-only');
   await expect(cell(viewer.page, 0, 1)).toHaveText('Mead');
+  // Nor does the sheet page: adding is disabled, importing, the sheet menu and new sheets are not there.
+  await expect(viewer.page.getByTestId('add-row')).toBeDisabled();
+  await expect(viewer.page.getByRole('button', { name: '+ Column' })).toBeDisabled();
+  await expect(viewer.page.getByTestId('import-csv')).toHaveCount(0);
+  await expect(viewer.page.getByRole('button', { name: 'Sheet ▾' })).toHaveCount(0);
+  await expect(viewer.page.getByRole('button', { name: '+ Sheet' })).toHaveCount(0);
+  await expect(viewer.page.getByTestId('export-csv')).toBeVisible();
   await typeInto(viewer.page, 0, 1, 'Viewer was here');
   await expect(viewer.page.getByText('Read-only: you can look at this sheet')).toBeVisible();
   await viewer.page.keyboard.press('Escape');

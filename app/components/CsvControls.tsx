@@ -7,6 +7,7 @@ import { useRef, useState } from 'react';
 import { parseCsvTable } from '@/lib/csv';
 import { planCsvImport } from '@/lib/csvImport';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
+import { READ_ONLY_MESSAGE } from './grid/SheetGrid';
 import { insertRowsUndoable, readColumns, SheetError } from '@/lib/sheetDoc';
 
 /** A server import's progress (GET /api/sheets/:id/imports/:job). */
@@ -26,7 +27,19 @@ function describeProgress(p: ImportProgress | null): string {
 /** Above this the one Yjs update an import makes could pass the socket's message limit: the server imports it. */
 export const BROWSER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 
-export function CsvControls({ conn, notify, ready }: { conn: SheetConnection; notify: (text: string, kind?: 'error' | 'info') => void; /** The document has loaded (its columns are known). */ ready: boolean }) {
+export function CsvControls({
+  conn,
+  notify,
+  ready,
+  readOnly,
+}: {
+  conn: SheetConnection;
+  notify: (text: string, kind?: 'error' | 'info') => void;
+  /** The document has loaded (its columns are known). */
+  ready: boolean;
+  /** A viewer's page: export only. */
+  readOnly: boolean;
+}) {
   const sheetId = conn.sheetId;
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
@@ -70,6 +83,7 @@ export function CsvControls({ conn, notify, ready }: { conn: SheetConnection; no
   }
 
   async function importFile(file: File) {
+    if (readOnly) return notify(`${READ_ONLY_MESSAGE}. Nothing was added.`, 'error');
     if (!ready) return notify('The sheet is still opening: import once it shows its rows. Nothing was added.', 'error');
     setBusy(true);
     try {
@@ -88,15 +102,17 @@ export function CsvControls({ conn, notify, ready }: { conn: SheetConnection; no
       <a href={`/api/sheets/${sheetId}/export.csv`} download data-testid="export-csv" title="Download the sheet as CSV (saved state)">
         Export CSV
       </a>
-      <button
-        type="button"
-        onClick={() => input.current?.click()}
-        disabled={busy || !ready}
-        data-testid="import-csv"
-        title={ready ? 'Append rows from a CSV file whose header names the columns' : 'The sheet is still opening'}
-      >
-        {busy ? describeProgress(progress) : 'Import CSV'}
-      </button>
+      {readOnly ? null : (
+        <button
+          type="button"
+          onClick={() => input.current?.click()}
+          disabled={busy || !ready}
+          data-testid="import-csv"
+          title={ready ? 'Append rows from a CSV file whose header names the columns' : 'The sheet is still opening'}
+        >
+          {busy ? describeProgress(progress) : 'Import CSV'}
+        </button>
+      )}
       <input
         ref={input}
         type="file"

@@ -57,6 +57,8 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   const store = conn.store;
   const meta = useStore(store, (s) => s.meta);
   const loaded = useStore(store, (s) => s.loaded);
+  // A viewer (or someone whose access was revoked): nothing that changes the sheet is offered.
+  const readOnly = useStore(store, (s) => s.role === 'viewer' || s.revoked);
   const status = useStore(store, (s) => s.status);
   const statusLog = useStore(store, (s) => s.statusLog);
   const peers = useStore(store, (s) => s.peers);
@@ -68,6 +70,8 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   const [requestedView, setView] = useSheetView(conn);
   const view = useMemo(() => effectiveView(requestedView, columns), [requestedView, columns]);
   const viewActive = !isEmptyView(view);
+  /** Why adding rows, columns or an import is not offered right now (the buttons' title). */
+  const unavailable = readOnly ? READ_ONLY_MESSAGE : loaded ? undefined : OPENING;
   const [filterColumn, setFilterColumn] = useState<string | null>(null);
   const [frozen, setFrozen] = useFrozenColumns(conn.sheetId);
   const user = useStore(store, (s) => s.user);
@@ -178,8 +182,8 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   return (
     <>
       <header className="sheet-header">
-        <SheetTabs currentId={conn.sheetId} currentTitle={meta?.title} notify={notify} />
-        <SheetMenu sheetId={conn.sheetId} title={meta?.title ?? ''} notify={notify} />
+        <SheetTabs currentId={conn.sheetId} currentTitle={meta?.title} notify={notify} readOnly={readOnly} />
+        {readOnly ? null : <SheetMenu sheetId={conn.sheetId} title={meta?.title ?? ''} notify={notify} />}
         <div className="header-right">
           <div className="peers" data-testid="peers" aria-label="People here">
             {peers.map((p) => (
@@ -204,7 +208,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
         <span className="sep" />
         {/* Until the document is here (from this device's copy or the server), there is nothing to add to:
             a row, a column or an import made against an empty document would land out of place. */}
-        <button type="button" onClick={addRow} disabled={!loaded} title={loaded ? undefined : OPENING} data-testid="add-row">
+        <button type="button" onClick={addRow} disabled={!loaded || readOnly} title={unavailable} data-testid="add-row">
           + Row
         </button>
         <button type="button" onClick={removeRows} disabled={!active}>
@@ -237,7 +241,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
             </button>
           </form>
         ) : (
-          <button type="button" onClick={() => setNewColumn({ name: '', type: 'text' })} disabled={!loaded} title={loaded ? undefined : OPENING}>
+          <button type="button" onClick={() => setNewColumn({ name: '', type: 'text' })} disabled={!loaded || readOnly} title={unavailable}>
             + Column
           </button>
         )}
@@ -247,10 +251,10 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
             <label className="qty">
               Qty <input type="number" min="0" step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} aria-label="Quantity" />
             </label>
-            <button type="button" onClick={() => adjustStock(1)} disabled={!active} data-testid="receive">
+            <button type="button" onClick={() => adjustStock(1)} disabled={!active || readOnly} data-testid="receive">
               Receive
             </button>
-            <button type="button" onClick={() => adjustStock(-1)} disabled={!active} data-testid="sell">
+            <button type="button" onClick={() => adjustStock(-1)} disabled={!active || readOnly} data-testid="sell">
               Sell
             </button>
             <span className="sep" />
@@ -260,7 +264,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
           </>
         )}
         <span className="sep" />
-        <CsvControls conn={conn} notify={notify} ready={loaded} />
+        <CsvControls conn={conn} notify={notify} ready={loaded} readOnly={readOnly} />
         <span className="sep" />
         <button type="button" className="toolbar-find" onClick={() => setFindOpen((open) => !open)} aria-pressed={findOpen} title="Find in every row (Ctrl+F)">
           Find
@@ -459,7 +463,7 @@ function useFrozenColumns(sheetId: string): [number, (count: number) => void] {
 
 const TABS_CACHE = 'cellar-sheet-list';
 
-function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; currentTitle?: string; notify: (t: string, k?: 'error' | 'info') => void }) {
+function SheetTabs({ currentId, currentTitle, notify, readOnly }: { currentId: string; currentTitle?: string; notify: (t: string, k?: 'error' | 'info') => void; readOnly: boolean }) {
   const [sheets, setSheets] = useState<SheetSummary[]>(() => {
     if (typeof localStorage === 'undefined') return [];
     try {
@@ -544,7 +548,7 @@ function SheetTabs({ currentId, currentTitle, notify }: { currentId: string; cur
             ✕
           </button>
         </form>
-      ) : (
+      ) : readOnly ? null : (
         <button type="button" className="tab tab-new" onClick={() => setCreating({ title: '', template: 'products' })} title="New sheet from a template">
           + Sheet
         </button>
