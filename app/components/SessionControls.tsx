@@ -1,5 +1,6 @@
 'use client';
-// Controls every sheet page shares: the save status, undo/redo buttons and their keyboard shortcuts.
+// Controls every sheet page shares (grid and plan): the save status, undo/redo buttons and their keyboard
+// shortcuts, and the banner that says when the page cannot change the sheet.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SaveState } from '@/lib/client/saveStatus';
