@@ -21,6 +21,11 @@ test('rename and delete from the page, restore from the trash; the API agrees', 
   await expect.poll(async () => (await (await request.get(`${baseUrl()}/api/sheets/${sheet.id}`)).json()).title).toBe('Tonic stock');
   // And through the API.
   expect((await request.patch(`${baseUrl()}/api/sheets/${sheet.id}`, { data: { title: '' } })).status()).toBe(400);
+  // A long title is cut in its tab (the whole of it in the tooltip), so the other tabs stay in reach.
+  const long = `Tonic ${'and more tonic '.repeat(12)}`.trim();
+  expect((await request.patch(`${baseUrl()}/api/sheets/${sheet.id}`, { data: { title: long } })).status()).toBe(200);
+  await expect(page.locator('.tab-current')).toHaveAttribute('title', long);
+  expect((await page.locator('.tab-current').boundingBox())!.width).toBeLessThan(300);
   expect((await request.patch(`${baseUrl()}/api/sheets/${sheet.id}`, { data: { title: 'Tonic' } })).status()).toBe(200);
   await expect(page.locator('.tab-current')).toHaveText('Tonic');
 

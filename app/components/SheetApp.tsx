@@ -525,7 +525,13 @@ function SheetTabs({ currentId, currentTitle, notify, readOnly }: { currentId: s
   return (
     <nav className="sheet-tabs" aria-label="Sheets" ref={tabsRef}>
       {list.map((s) => (
-        <a key={s.id} href={`/sheets/${s.id}`} className={`tab${s.id === currentId ? ' tab-current' : ''}`} aria-current={s.id === currentId ? 'page' : undefined}>
+        <a
+          key={s.id}
+          href={`/sheets/${s.id}`}
+          className={`tab${s.id === currentId ? ' tab-current' : ''}`}
+          aria-current={s.id === currentId ? 'page' : undefined}
+          title={s.id === currentId ? (currentTitle ?? s.title) : s.title}
+        >
           {s.id === currentId ? (currentTitle ?? s.title) : s.title}
         </a>
       ))}
