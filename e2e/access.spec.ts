@@ -256,3 +256,13 @@ test('an editor offline past the socket token lifetime reconnects with a new tok
   expect(lastToken).not.toBe(firstToken);
   await editor.context.close();
 });
+
+// Last in this file: it stops this file's sync server.
+test('with the sync server down, the members page says so instead of telling the owner they are not one', async () => {
+  await ownerPage.goto(`${app.baseUrl}/members`);
+  await expect(ownerPage.getByRole('button', { name: 'Create invite link' })).toBeVisible();
+  await app.stopSync();
+  await ownerPage.goto(`${app.baseUrl}/members`);
+  await expect(ownerPage.getByTestId('members-unavailable')).toContainText('not reachable');
+  await expect(ownerPage.getByText('Only the workspace owner')).toHaveCount(0);
+});

@@ -37,6 +37,8 @@ export interface RunningApp {
   webPort: number;
   dataDir: string;
   stop: () => Promise<void>;
+  /** Stops the sync server alone (the web app keeps running): what pages say when it is down. */
+  stopSync: () => Promise<void>;
 }
 
 export function freePort(): Promise<number> {
@@ -151,5 +153,5 @@ export async function startApp(options: { seed?: boolean; quiet?: boolean; env?:
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${webPort}`, syncPort, webPort, dataDir, stop };
+  return { baseUrl: `http://127.0.0.1:${webPort}`, syncPort, webPort, dataDir, stop, stopSync: () => stopChild(sync) };
 }
