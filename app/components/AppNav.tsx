@@ -3,13 +3,12 @@
 // setup, an invite) have no one to sign out and lead nowhere else yet, so they show none of it.
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { isAuthPage } from '@/lib/client/authPages';
 import { SignOutButton } from './auth/SignOutButton';
-
-const SIGNED_OUT_PAGES = /^\/(signin|setup|invite)(\/|$)/;
 
 export function AppNav() {
   const pathname = usePathname() ?? '/';
-  if (SIGNED_OUT_PAGES.test(pathname)) return null;
+  if (isAuthPage(pathname)) return null;
   return (
     <nav>
       <Link href="/">Sheets</Link>

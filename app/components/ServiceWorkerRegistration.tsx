@@ -3,6 +3,7 @@
 // only), then, online, asks it to cache the pages someone may open offline — the sheet list, every sheet and
 // its plan, the insight pages. The sheet list also keeps a local copy of every sheet's data (IndexedDB), so
 // after one visit to it every sheet, even one never opened here, renders without a network.
+import { isAuthPage } from '@/lib/client/authPages';
 import { useEffect } from 'react';
 import { copySheetsForOffline, markCopied, sheetsToCopy, type SheetListing } from '@/lib/client/offlineCopies';
 import type { SyncSettings } from '@/lib/client/sheetConnection';
@@ -21,6 +22,8 @@ export default function ServiceWorkerRegistration({ settings, insightNames }: Pr
     const warm = async () => {
       const registration = await navigator.serviceWorker.register(SW_URL, { scope: '/', type: 'module' }).then(() => navigator.serviceWorker.ready);
       if (abort.signal.aborted || !navigator.onLine) return;
+      // Signing in, or just signed out (which forgot this browser's copies, deviceData.ts): nothing to keep.
+      if (isAuthPage(window.location.pathname)) return;
       const sheets = await fetch('/api/sheets', { cache: 'no-store', signal: abort.signal })
         .then((r) => (r.ok ? r.json() : { sheets: [] }))
         .then((body: { sheets?: (SheetListing & { template: string })[] }) => body.sheets ?? []);
