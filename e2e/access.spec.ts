@@ -177,6 +177,13 @@ test('a second browser accepts an invite as viewer: the grid says read-only and 
   await expect(viewer.page.getByRole('button', { name: 'Sheet ▾' })).toHaveCount(0);
   await expect(viewer.page.getByRole('button', { name: '+ Sheet' })).toHaveCount(0);
   await expect(viewer.page.getByTestId('export-csv')).toBeVisible();
+  // A column's menu: this page's view (sort, filter, freeze), not the column's settings.
+  await viewer.page.getByRole('button', { name: 'Column name options' }).click();
+  const menu = viewer.page.getByRole('dialog', { name: 'Column name' });
+  await expect(menu.getByRole('menuitem', { name: 'Sort ascending' })).toBeVisible();
+  await expect(menu.getByRole('button', { name: 'Delete column' })).toHaveCount(0);
+  await expect(menu.getByRole('button', { name: 'Rename' })).toHaveCount(0);
+  await menu.getByRole('button', { name: 'Close' }).click();
   await typeInto(viewer.page, 0, 1, 'Viewer was here');
   await expect(viewer.page.getByText('Read-only: you can look at this sheet')).toBeVisible();
   await viewer.page.keyboard.press('Escape');

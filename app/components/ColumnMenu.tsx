@@ -23,6 +23,8 @@ export interface ColumnMenuProps {
   onRetype: (type: ColumnType) => void;
   onDelete: () => void;
   onMove: (delta: -1 | 1) => void;
+  /** A viewer's page: the view options only, not the column's own settings. */
+  readOnly?: boolean;
 }
 
 export default function ColumnMenu(props: ColumnMenuProps) {
@@ -56,37 +58,43 @@ export default function ColumnMenu(props: ColumnMenuProps) {
         </button>
         <p className="column-menu-note">Sorting, filtering and freezing change only this page’s view.</p>
       </div>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim() && name.trim() !== props.name) props.onRename(name.trim());
-        }}
-      >
-        <label>
-          Name <input value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        <button type="submit">Rename</button>
-      </form>
-      <label>
-        Type{' '}
-        <select value={props.type} onChange={(e) => props.onRetype(e.target.value as ColumnType)}>
-          {COLUMN_TYPES.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </label>
+      {props.readOnly ? null : (
+        <>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim() && name.trim() !== props.name) props.onRename(name.trim());
+            }}
+          >
+            <label>
+              Name <input value={name} onChange={(e) => setName(e.target.value)} />
+            </label>
+            <button type="submit">Rename</button>
+          </form>
+          <label>
+            Type{' '}
+            <select value={props.type} onChange={(e) => props.onRetype(e.target.value as ColumnType)}>
+              {COLUMN_TYPES.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          <div className="row-buttons">
+            <button type="button" disabled={!props.canLeft} onClick={() => props.onMove(-1)}>
+              ← Move left
+            </button>
+            <button type="button" disabled={!props.canRight} onClick={() => props.onMove(1)}>
+              Move right →
+            </button>
+          </div>
+        </>
+      )}
       <div className="row-buttons">
-        <button type="button" disabled={!props.canLeft} onClick={() => props.onMove(-1)}>
-          ← Move left
-        </button>
-        <button type="button" disabled={!props.canRight} onClick={() => props.onMove(1)}>
-          Move right →
-        </button>
-      </div>
-      <div className="row-buttons">
-        <button type="button" className="danger" onClick={props.onDelete}>
-          Delete column
-        </button>
+        {props.readOnly ? null : (
+          <button type="button" className="danger" onClick={props.onDelete}>
+            Delete column
+          </button>
+        )}
         <button type="button" onClick={props.onClose}>
           Close
         </button>

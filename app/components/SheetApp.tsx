@@ -339,6 +339,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
             setColumnMenu(null);
           }}
           onClose={() => setColumnMenu(null)}
+          readOnly={readOnly}
           onRename={(name) => tryWrite(() => renameColumn(conn.doc, menuColumn.id, name, conn.origin))}
           onRetype={(type) => tryWrite(() => retypeColumn(conn.doc, menuColumn.id, type, conn.origin))}
           onDelete={() => {
