@@ -7,8 +7,8 @@ import { useRef, useState } from 'react';
 import { parseCsvTable } from '@/lib/csv';
 import { planCsvImport } from '@/lib/csvImport';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
-import { READ_ONLY_MESSAGE } from './grid/SheetGrid';
 import { insertRowsUndoable, readColumns, SheetError } from '@/lib/sheetDoc';
+import { READ_ONLY_MESSAGE } from './grid/SheetGrid';
 
 /** A server import's progress (GET /api/sheets/:id/imports/:job). */
 interface ImportProgress {

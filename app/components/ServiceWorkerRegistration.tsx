@@ -3,8 +3,8 @@
 // only), then, online, asks it to cache the pages someone may open offline — the sheet list, every sheet and
 // its plan, the insight pages. The sheet list also keeps a local copy of every sheet's data (IndexedDB), so
 // after one visit to it every sheet, even one never opened here, renders without a network.
-import { isAuthPage } from '@/lib/client/authPages';
 import { useEffect } from 'react';
+import { isAuthPage } from '@/lib/client/authPages';
 import { copySheetsForOffline, markCopied, sheetsToCopy, type SheetListing } from '@/lib/client/offlineCopies';
 import type { SyncSettings } from '@/lib/client/sheetConnection';
 
