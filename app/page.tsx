@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { syncServerJson } from '@/lib/node/syncServerClient';
 import { whoAmI } from '@/lib/node/whoami';
 import { CreateSheetForm } from './components/CreateSheetForm';
+import { LocalTime } from './components/LocalTime';
 import { RestoreButton, SheetRowActions } from './components/SheetListActions';
 
 export const dynamic = 'force-dynamic';
@@ -76,7 +77,9 @@ export default async function SheetsPage() {
               <td>{sheet.template}</td>
               <td className="num">{sheet.rowCount}</td>
               <td className="num">{sheet.columnCount}</td>
-              <td>{new Date(sheet.updatedAt).toLocaleString()}</td>
+              <td>
+                <LocalTime iso={sheet.updatedAt} />
+              </td>
               <td>{viewer ? null : <SheetRowActions id={sheet.id} title={sheet.title} />}</td>
             </tr>
           ))}
@@ -105,8 +108,12 @@ export default async function SheetsPage() {
                 <tr key={sheet.id}>
                   <td>{sheet.title}</td>
                   <td>{sheet.template}</td>
-                  <td>{new Date(sheet.deletedAt).toLocaleString()}</td>
-                  <td>{new Date(sheet.restorableUntil).toLocaleDateString()}</td>
+                  <td>
+                    <LocalTime iso={sheet.deletedAt} />
+                  </td>
+                  <td>
+                    <LocalTime iso={sheet.restorableUntil} dateOnly />
+                  </td>
                   <td>{viewer ? null : <RestoreButton id={sheet.id} title={sheet.title} />}</td>
                 </tr>
               ))}

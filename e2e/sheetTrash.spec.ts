@@ -61,3 +61,19 @@ test('rename and delete from the page, restore from the trash; the API agrees', 
   await first.close();
   await second.close();
 });
+
+test('the sheet list shows times in the reader’s own time zone, not the server’s', async ({ browser, request }) => {
+  const sheet = await createSheet(request, 'Time zones', 'products', [{ sku: 'Z-1' }]);
+  const context = await browser.newContext({ timezoneId: 'Pacific/Auckland' });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl()}/`);
+  const row = page.getByTestId('sheet-list').getByRole('row').filter({ hasText: 'Time zones' });
+  const time = row.locator('time');
+  const iso = (await time.getAttribute('datetime'))!;
+  expect(new Date(iso).getTime()).toBeGreaterThan(Date.now() - 10 * 60_000);
+  const local = await page.evaluate((at) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), iso);
+  await expect(time).toHaveText(local);
+  await expect(time).not.toContainText('UTC');
+  expect((await request.get(`${baseUrl()}/api/sheets/${sheet.id}`)).status()).toBe(200);
+  await context.close();
+});
