@@ -3,7 +3,7 @@
 // the windowed grid and, beside a products sheet, the live low-stock panel.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
+import { isReadOnly, SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
 import { effectiveView, isEmptyView, withFilter, withSort, EMPTY_VIEW } from '@/lib/client/sheetView';
 import { COLUMN_TYPES, TEMPLATE_NAMES, type ColumnType, type TemplateName } from '@/lib/schema';
 import {
@@ -58,7 +58,7 @@ function SheetWorkspace({ conn, preview }: { conn: SheetConnection; preview: She
   const meta = useStore(store, (s) => s.meta);
   const loaded = useStore(store, (s) => s.loaded);
   // A viewer (or someone whose access was revoked): nothing that changes the sheet is offered.
-  const readOnly = useStore(store, (s) => s.role === 'viewer' || s.revoked);
+  const readOnly = useStore(store, isReadOnly);
   const status = useStore(store, (s) => s.status);
   const statusLog = useStore(store, (s) => s.statusLog);
   const peers = useStore(store, (s) => s.peers);

@@ -4,11 +4,23 @@
 // of it: signing out asks first (sheetsWithUnsavedChanges).
 import { deleteDB } from 'lib0/indexeddb';
 
-/** Every key of this app in localStorage starts so; sheets' copies in IndexedDB are `cellar-sheet-<id>`. */
+/** Every key of this app in localStorage starts so. */
 const KEY_PREFIX = 'cellar-';
 const SHEET_DB_PREFIX = 'cellar-sheet-';
-/** Per-sheet lists of edits the server has not acknowledged (saveStatus.ts, unsavedCells.ts). */
-const UNSAVED_LISTS = [/^cellar-pending-(.+)$/, /^cellar-unsaved-(.+)$/];
+const LOCAL_COPY_PREFIX = 'cellar-local-copy-';
+const PENDING_PREFIX = 'cellar-pending-';
+const UNSAVED_PREFIX = 'cellar-unsaved-';
+
+/** The IndexedDB database holding this device's copy of a sheet. */
+export const sheetDatabaseName = (sheetId: string) => `${SHEET_DB_PREFIX}${sheetId}`;
+/** The localStorage marker saying this device has a copy of a sheet ('1'). */
+export const localCopyKey = (sheetId: string) => `${LOCAL_COPY_PREFIX}${sheetId}`;
+/** The localStorage lists of a sheet's edits the server has not acknowledged (saveStatus.ts, unsavedCells.ts). */
+export const pendingKey = (sheetId: string) => `${PENDING_PREFIX}${sheetId}`;
+export const unsavedKey = (sheetId: string) => `${UNSAVED_PREFIX}${sheetId}`;
+
+/** The sheet a key of `prefix` belongs to, or null. */
+const sheetOf = (key: string, prefix: string) => (key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : null);
 /** The service worker's build-time cache (scripts and styles, no data) stays; every other cache goes. */
 const KEPT_CACHE_PREFIX = 'serwist-precache';
 
@@ -32,8 +44,8 @@ function keysOf(storage: KeyedStorage): string[] {
 export function sheetsWithUnsavedChanges(storage: KeyedStorage): string[] {
   const sheets = new Set<string>();
   for (const key of keysOf(storage)) {
-    for (const pattern of UNSAVED_LISTS) {
-      const sheetId = pattern.exec(key)?.[1];
+    for (const prefix of [PENDING_PREFIX, UNSAVED_PREFIX]) {
+      const sheetId = sheetOf(key, prefix);
       if (!sheetId) continue;
       try {
         const list = JSON.parse(storage.getItem(key) ?? '[]');
@@ -50,8 +62,8 @@ export function sheetsWithUnsavedChanges(storage: KeyedStorage): string[] {
 export function sheetDatabases(storage: KeyedStorage, listed: readonly string[]): string[] {
   const names = new Set(listed.filter((name) => name.startsWith(SHEET_DB_PREFIX)));
   for (const key of keysOf(storage)) {
-    const sheetId = /^cellar-local-copy-(.+)$/.exec(key)?.[1];
-    if (sheetId) names.add(`${SHEET_DB_PREFIX}${sheetId}`);
+    const sheetId = sheetOf(key, LOCAL_COPY_PREFIX);
+    if (sheetId) names.add(sheetDatabaseName(sheetId));
   }
   return [...names];
 }

@@ -1,6 +1,7 @@
 // Browser-only: keeps a local copy (IndexedDB) of every sheet, so sheets never opened on this device open
 // offline too. One sheet at a time, in the background, invisible to others (no presence), and only sheets
 // with no copy yet (the copy then stays current whenever the sheet is opened).
+import { localCopyKey } from './deviceData';
 import { SheetConnection, type SyncSettings } from './sheetConnection';
 
 /** Sheets copied per page visit at most (most recently updated first): the rest follow on later visits. */
@@ -43,7 +44,7 @@ export function markCopied(now: number, storage: Storage | null): void {
 
 export function hasLocalCopy(sheetId: string, storage: Storage | null): boolean {
   try {
-    return storage?.getItem(`cellar-local-copy-${sheetId}`) === '1';
+    return storage?.getItem(localCopyKey(sheetId)) === '1';
   } catch {
     return false;
   }

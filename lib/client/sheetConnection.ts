@@ -24,6 +24,7 @@ import {
   type ColumnInfo,
   type Editor,
 } from '../sheetDoc';
+import { localCopyKey, pendingKey, sheetDatabaseName, unsavedKey } from './deviceData';
 import { GridModel, type GridMatrix, type GridWindow } from './gridModel';
 import type { ViewSpec } from './sheetView';
 import { loadIdentity, saveIdentity, type UserIdentity } from './identity';
@@ -188,8 +189,8 @@ export class SheetConnection {
     // from the server or from IndexedDB, so an edit made after seeing a value is stamped later than it.
     this.cleanups.push(retainConcurrentCellValues(this.doc));
     this.cleanups.push(observeRemoteClock(this.doc, this.clock));
-    this.pending = new PendingChanges(`cellar-pending-${sheetId}`, storage);
-    this.unsaved = new UnsavedCells(this.doc, `cellar-unsaved-${sheetId}`, storage);
+    this.pending = new PendingChanges(pendingKey(sheetId), storage);
+    this.unsaved = new UnsavedCells(this.doc, unsavedKey(sheetId), storage);
     this.browserOnline = typeof navigator === 'undefined' ? true : navigator.onLine;
 
     this.undoManager = new Y.UndoManager([columnsMap(this.doc), rowsMap(this.doc), adjustmentsArray(this.doc), conflictsArray(this.doc)], {
@@ -278,7 +279,7 @@ export class SheetConnection {
 
     if (options.indexeddb !== false && typeof indexedDB !== 'undefined') {
       try {
-        this.persistence = new IndexeddbPersistence(`cellar-sheet-${sheetId}`, this.doc);
+        this.persistence = new IndexeddbPersistence(sheetDatabaseName(sheetId), this.doc);
         void this.persistence.whenSynced.then(() => {
           mark('cellar:indexeddb-loaded');
           if (metaMap(this.doc).size > 0) this.markLoaded();
@@ -400,7 +401,7 @@ export class SheetConnection {
     const provider = this.provider;
     const connect = () => void this.renewAndConnect(false);
     const persistence = this.persistence;
-    const copyKey = `cellar-local-copy-${this.sheetId}`;
+    const copyKey = localCopyKey(this.sheetId);
     let hasCopy = true;
     try {
       hasCopy = storage?.getItem(copyKey) === '1';
@@ -587,8 +588,7 @@ export class SheetConnection {
 
   /** Viewers (and anyone whose access was revoked) may look and copy, not change. */
   get readOnly(): boolean {
-    const { role, revoked } = this.store.getState();
-    return role === 'viewer' || revoked;
+    return isReadOnly(this.store.getState());
   }
 
   /** The rows with changes this device has not got saved, as CSV (for people whose access was revoked). */
@@ -639,7 +639,7 @@ export class SheetConnection {
     }
     // What the copy's edits left in localStorage: its marker, and the pending and unsaved lists (which would
     // otherwise show them as "Saving…" forever).
-    for (const key of [`cellar-local-copy-${this.sheetId}`, `cellar-pending-${this.sheetId}`, `cellar-unsaved-${this.sheetId}`]) {
+    for (const key of [localCopyKey(this.sheetId), pendingKey(this.sheetId), unsavedKey(this.sheetId)]) {
       try {
         globalThis.localStorage?.removeItem(key);
       } catch {
@@ -662,6 +662,11 @@ export class SheetConnection {
     void this.persistence?.destroy();
     this.doc.destroy();
   }
+}
+
+/** Whether a page may not change the sheet: a viewer's, or after access was revoked (a store selector). */
+export function isReadOnly(state: Pick<SheetViewState, 'role' | 'revoked'>): boolean {
+  return state.role === 'viewer' || state.revoked;
 }
 
 /** What the page says when the server closed the sheet's socket for good (4400–4499, lib/protocol.ts). */

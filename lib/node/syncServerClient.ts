@@ -115,15 +115,22 @@ export function publicSyncSettings(): SyncSettings {
   return { syncPublicUrl: config.syncPublicUrl, syncPort: config.syncPort, sheetCaps: sheetCaps() };
 }
 
-/** The per-sheet caps the sync server enforces (the same environment variables), for the browser to check first. */
+let caps: NonNullable<SyncSettings['sheetCaps']> | null = null;
+
+/**
+ * The per-sheet caps the sync server enforces (the same environment variables, read once), for the browser to
+ * check first.
+ */
 function sheetCaps(): NonNullable<SyncSettings['sheetCaps']> {
+  if (caps) return caps;
   let configured: Partial<Limits> = {};
   try {
     configured = limitsFromEnv(process.env);
   } catch {
     // A bad value stops the sync server at start-up; the page keeps the defaults.
   }
-  return { cellsPerSheet: configured.cellsPerSheet ?? DEFAULT_LIMITS.cellsPerSheet, rowsPerSheet: configured.rowsPerSheet ?? DEFAULT_LIMITS.rowsPerSheet };
+  caps = { cellsPerSheet: configured.cellsPerSheet ?? DEFAULT_LIMITS.cellsPerSheet, rowsPerSheet: configured.rowsPerSheet ?? DEFAULT_LIMITS.rowsPerSheet };
+  return caps;
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { brandRowIds, familyRowIds, holdState, holdsInGroup, parsePlanNumber, readPlanUrl, writePlanUrl, type PlanGroupRef } from '@/lib/client/planView';
-import { SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
+import { isReadOnly, SheetConnection, type SyncSettings } from '@/lib/client/sheetConnection';
 import type { CellValue } from '@/lib/schema';
 import { applyCellUpdates, readSheet, SheetError } from '@/lib/sheetDoc';
 import { applySpread, buildPlanTree, type PlanTree } from '@/lib/sheetSpread';
@@ -66,7 +66,7 @@ function PlanWorkspace({ conn }: { conn: SheetConnection }) {
   const canUndo = useStore(store, (s) => s.canUndo);
   const canRedo = useStore(store, (s) => s.canRedo);
   // A viewer (or someone whose access was revoked) reads the plan; the server would drop their edits.
-  const readOnly = useStore(store, (s) => s.role === 'viewer' || s.revoked);
+  const readOnly = useStore(store, isReadOnly);
   const tree = usePlanTree(conn);
 
   // ---- URL state: column and holds ----
