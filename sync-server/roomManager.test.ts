@@ -87,3 +87,29 @@ test('a room that someone re-opens while it unloads stays loaded', async () => {
   again.holds--;
   await rooms.closeAll();
 });
+
+test('shutdown waits for a compaction started in the background, and loads nothing after it began', async () => {
+  // A store whose compaction takes a while, as a big sheet's does: the server closed DuckDB under one
+  // still running, and the process hung at exit on the freed connection.
+  const documents = new (class extends MemoryDocumentStore {
+    compactions = { started: 0, finished: 0 };
+    override async compact(sheetId: string, uptoSeq: number): Promise<number> {
+      this.compactions.started++;
+      await new Promise((r) => setTimeout(r, 150));
+      const size = await super.compact(sheetId, uptoSeq);
+      this.compactions.finished++;
+      return size;
+    }
+  })();
+  const rooms = new RoomManager(documents, new MemorySheetStore(), new Set(), { idleUnloadMs: 1000, compactEvery: 5 });
+  await rooms.create('s1', meta);
+  const editor = { clock: new HybridLogicalClock(), userId: 'u' };
+  await rooms.withRoom('s1', (room) => {
+    for (let i = 0; i < 10; i++) insertRows(room.doc, [{}], {}, editor);
+  });
+  await until(() => documents.compactions.started > 0, 'a background compaction to start');
+  assert.equal(documents.compactions.finished, 0);
+  await rooms.closeAll();
+  assert.equal(documents.compactions.finished, documents.compactions.started, 'every compaction finished before closeAll resolved');
+  await assert.rejects(rooms.open('s1'), /stopping/);
+});

@@ -43,6 +43,9 @@ export class RoomManager {
   private readonly unloadTimers = new Map<string, NodeJS.Timeout>();
   private readonly sinceSnapshot = new Map<string, SinceSnapshot>();
   private readonly parts: RoomPart[];
+  /** Unloads and compactions started in the background: shutdown waits for them before the store closes. */
+  private readonly background = new Set<Promise<unknown>>();
+  private closing = false;
   /** Sheets whose materialized tables lag their stored log (found at start-up). */
   readonly needsRebuild = new Set<string>();
 
@@ -93,6 +96,8 @@ export class RoomManager {
 
   /** The loaded room; loads it first. Throws SheetNotFoundError for unknown sheets. */
   open(sheetId: string, creating = false): Promise<Room> {
+    // After shutdown began nothing may load (its reads would reach a closed database).
+    if (this.closing) return Promise.reject(new Error('the sync server is stopping'));
     if (!creating && !this.mayExist(sheetId)) return Promise.reject(new SheetNotFoundError(sheetId));
     this.cancelUnload(sheetId);
     let pending = this.rooms.get(sheetId);
@@ -149,7 +154,7 @@ export class RoomManager {
     this.cancelUnload(room.sheetId);
     this.unloadTimers.set(
       room.sheetId,
-      setTimeout(() => void this.unload(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'unload failed')), this.options.idleUnloadMs ?? 3000),
+      setTimeout(() => this.inBackground(this.unload(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'unload failed'))), this.options.idleUnloadMs ?? 3000),
     );
   }
 
@@ -194,16 +199,30 @@ export class RoomManager {
 
   /** Flushes everything and unloads every room (shutdown). */
   async closeAll(): Promise<void> {
+    this.closing = true;
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
+    await this.backgroundSettled();
     await this.documents.flush();
     await this.sheets?.flush();
     for (const room of this.loaded.values()) {
       await this.settle(room);
       room.destroy();
     }
+    await this.backgroundSettled();
     this.loaded.clear();
     this.rooms.clear();
+  }
+
+  /** Keeps track of work started without a caller waiting for it, so shutdown can. */
+  private inBackground(work: Promise<unknown>): void {
+    this.background.add(work);
+    const forget = () => this.background.delete(work);
+    work.then(forget, forget);
+  }
+
+  private async backgroundSettled(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
   /** The update log as a part: every update is appended to the document store; compaction when due. */
@@ -217,7 +236,7 @@ export class RoomManager {
         since.updates += 1;
         since.bytes += update.byteLength;
         if (since.updates >= (this.options.compactEvery ?? 2000) && since.bytes >= since.snapshotBytes / 2) {
-          this.compact(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'compaction failed; the log keeps everything'));
+          this.inBackground(this.compact(room).catch((err) => logger.error({ err, sheetId: room.sheetId }, 'compaction failed; the log keeps everything')));
         }
       },
     };
