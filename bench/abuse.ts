@@ -109,7 +109,11 @@ async function consistent(server: SyncServerProcess, sheetId: string): Promise<b
 }
 
 export async function benchAbuse(log: (line: string) => void = console.log): Promise<AbuseResult[]> {
-  const server = await startSyncServerProcess({ env: { LOG_LEVEL: 'warn', ...(process.env.ABUSE_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.ABUSE_SERVER_NODE_OPTIONS } : {}) } });
+  // ABUSE_SERVER_NODE_ARGS: flags for the server's node (e.g. `--cpu-prof --cpu-prof-dir=…`, which NODE_OPTIONS refuses).
+  const server = await startSyncServerProcess({
+    env: { LOG_LEVEL: 'warn', ...(process.env.ABUSE_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.ABUSE_SERVER_NODE_OPTIONS } : {}) },
+    nodeArgs: process.env.ABUSE_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  });
   const results: AbuseResult[] = [];
   try {
     // Retried once: a keep-alive connection the server just closed fails the first try.

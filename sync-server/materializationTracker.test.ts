@@ -114,3 +114,31 @@ test('rows added between cut takes are taken too; a re-assert of a cell unchange
   doc.transact(() => setCell(doc, byAlice[1], sku.id, 'restored again', editor), CELL_ARBITER_ORIGIN);
   assert.equal(takeAll(tracker, 's1', () => Infinity).flatMap((b) => b.changedCells).find((c) => c.row === byAlice[1])?.identity, 'bob');
 });
+
+test("a new row's cells are history once each, with its maker; a cell edited before the take has its editor", () => {
+  const doc = new Y.Doc();
+  initSheet(doc, { title: 'history', template: 'products', createdAt: 1_700_000_000_000 });
+  let writer = 'ana';
+  const tracker = new MaterializationTracker(50);
+  tracker.track('s1', doc, () => 1, false, () => writer);
+  const editor = { clock: new HybridLogicalClock(), userId: 'any' };
+  const [sku, name] = ['sku', 'name'].map((n) => readColumns(doc).find((c) => c.name === n)!);
+  const rows = insertRows(doc, Array.from({ length: 40 }, (_, i) => ({ [sku.id]: `S${i}`, [name.id]: `N${i}` })), {}, editor);
+  writer = 'ben';
+  setCell(doc, rows[3], name.id, 'renamed', editor);
+  const batches = takeAll(tracker, 's1', () => performance.now() - 1);
+  const cells = batches.flatMap((b) => b.changedCells);
+  assert.equal(cells.length, 80, 'every cell of every new row, once');
+  assert.equal(new Set(cells.map((c) => `${c.row}/${c.col}`)).size, 80);
+  const writerOf = (row: string, col: string) => cells.find((c) => c.row === row && c.col === col)?.identity;
+  assert.equal(writerOf(rows[3], name.id), 'ben', 'the later edit is its writer’s');
+  assert.equal(writerOf(rows[3], sku.id), 'ana');
+  assert.ok(rows.filter((_, i) => i !== 3).every((row) => writerOf(row, name.id) === 'ana'));
+  // The history carries each cell's value as it is when taken.
+  const history = batches.flatMap((b) => b.historyChunks.map((chunk) => JSON.parse(chunk) as Record<string, unknown[]>));
+  const values = history.flatMap((h) => h.c0.map((row, i) => `${row}/${h.c1[i]}=${h.c2[i]}`));
+  assert.ok(values.includes(`${rows[3]}/${name.id}="renamed"`));
+  assert.ok(values.includes(`${rows[0]}/${sku.id}="S0"`));
+  assert.equal(batches.at(-1)!.complete, true);
+  assert.equal(tracker.take('s1'), null, 'nothing left');
+});
