@@ -1,5 +1,5 @@
 // The grid as people expect it (issue 10): no layout shift when the selection changes, F2 and Ctrl+A in
-// the editor, → stops at the last column, a 3-row selection deletes as one undo step, Delete clears a range
+// the editor, → stops at the last column, Tab leaves the grid at its edges, a 3-row selection deletes as one undo step, Delete clears a range
 // and Ctrl+D fills down (one step each), Find reaches rows far below the first screen.
 import { expect, test, type Page } from '@playwright/test';
 import { apiValues, baseUrl, cell, createSheet, docValues, openSheet } from './helpers';
@@ -53,6 +53,33 @@ test('F2 opens the editor keeping the text; Ctrl+A then typing replaces it; → 
   await expect(page.getByTestId('toolbar-info')).toContainText(`${sheet.columns[lastCol].name} `);
   const info = await page.getByTestId('toolbar-info').textContent();
   expect(info).toMatch(/ 3$/); // still on row 3 (after Enter moved down from row 2): no wrap to the next row
+});
+
+test('Tab moves between cells and leaves the grid past its last column; Shift+Tab before the first leaves backward', async ({ page, request }) => {
+  const sheet = await createSheet(request, 'Tab out', 'products', rows);
+  await openSheet(page, sheet.id);
+  const inGrid = () => page.evaluate(() => !!document.activeElement?.closest('[data-testid="grid-scroll"]'));
+  const lastCol = sheet.columns.length - 1;
+  await cell(page, 0, 1).click();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('toolbar-info')).toContainText(`${sheet.columns[2].name} `);
+  expect(await inGrid()).toBe(true);
+  await page.keyboard.press('Control+ArrowRight');
+  await expect(page.getByTestId('toolbar-info')).toContainText(`${sheet.columns[lastCol].name} `);
+  await page.keyboard.press('Tab');
+  await expect.poll(inGrid).toBe(false);
+  // Focus went on to a real control after the grid (or, with none, left the page's controls): not back into it.
+  expect(await page.evaluate(() => document.activeElement === document.body || document.activeElement!.matches('a[href], button, input, select, textarea, [tabindex]'))).toBe(true);
+
+  await cell(page, 1, 0).click();
+  await page.keyboard.press('Shift+Tab');
+  await expect.poll(inGrid).toBe(false);
+  const before = await page.evaluate(() => {
+    const grid = document.querySelector('[data-testid="grid-scroll"]')!;
+    const focused = document.activeElement!;
+    return focused !== document.body && (grid.compareDocumentPosition(focused) & Node.DOCUMENT_POSITION_PRECEDING) !== 0 ? focused.textContent?.trim() || focused.getAttribute('aria-label') : null;
+  });
+  expect(before, 'a control before the grid (the toolbar) has focus').toBeTruthy();
 });
 
 test('three selected rows delete as one undoable step', async ({ page, request }) => {

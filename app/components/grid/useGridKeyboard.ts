@@ -1,12 +1,14 @@
 'use client';
 // The grid's own keys, on top of react-spreadsheet's (which knows only the window's cells): F2 edits the
-// active cell, → stops at the last column, Ctrl/⌘+arrows jump to the sheet's edges (moving the window),
+// active cell, → stops at the last column, Tab past the last column (Shift+Tab before the first) leaves the
+// grid for the page's next (previous) control, Ctrl/⌘+arrows jump to the sheet's edges (moving the window),
 // Delete clears the selected range and Ctrl/⌘+D fills it down (one transaction each, so one undo step),
 // Ctrl/⌘+Z / Y undo and redo only this user's edits, Ctrl/⌘+F opens Find.
 import { useCallback, type KeyboardEvent, type RefObject } from 'react';
 import type { Mode } from 'react-spreadsheet';
 import type { SheetConnection } from '@/lib/client/sheetConnection';
 import type { ActiveCell } from './gridTypes';
+import { focusBeyond } from './focusBeyond';
 
 export interface GridKeyboardActions {
   conn: SheetConnection;
@@ -70,8 +72,14 @@ export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardE
         else goTo(a.row, lastCol);
         return;
       }
-      // react-spreadsheet wraps → (and Tab) at its last column to the next row; Sheets stays put.
-      if ((event.key === 'ArrowRight' || (event.key === 'Tab' && !event.shiftKey)) && !event.shiftKey && a.col >= lastCol) {
+      // Tab moves between cells; at the grid's edge it leaves the grid, so the keyboard is never held in it.
+      if (event.key === 'Tab' && !mod && !event.altKey && (event.shiftKey ? a.col <= 0 : a.col >= lastCol)) {
+        event.preventDefault();
+        focusBeyond(event.currentTarget.closest('[data-testid="grid-scroll"]') ?? event.currentTarget, event.shiftKey ? 'backward' : 'forward');
+        return;
+      }
+      // react-spreadsheet wraps → at its last column to the next row; Sheets stays put.
+      if (event.key === 'ArrowRight' && !event.shiftKey && a.col >= lastCol) {
         event.preventDefault();
         return;
       }
