@@ -3,6 +3,7 @@
 // someone signs out, so the next person at this browser cannot read it offline. Edits not yet saved are part
 // of it: signing out asks first (sheetsWithUnsavedChanges).
 import { deleteDB } from 'lib0/indexeddb';
+import { FORGET_MESSAGE, KEPT_CACHE_PREFIX } from './serviceWorkerMessages';
 
 /** Every key of this app in localStorage starts so. */
 const KEY_PREFIX = 'cellar-';
@@ -21,8 +22,6 @@ export const unsavedKey = (sheetId: string) => `${UNSAVED_PREFIX}${sheetId}`;
 
 /** The sheet a key of `prefix` belongs to, or null. */
 const sheetOf = (key: string, prefix: string) => (key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : null);
-/** The service worker's build-time cache (scripts and styles, no data) stays; every other cache goes. */
-const KEPT_CACHE_PREFIX = 'serwist-precache';
 
 export interface KeyedStorage {
   readonly length: number;
@@ -74,7 +73,29 @@ export async function forgetDeviceData(): Promise<void> {
   const listed = typeof indexedDB !== 'undefined' && 'databases' in indexedDB ? (await indexedDB.databases()).map((db) => db.name ?? '') : [];
   await Promise.all(sheetDatabases(storage, listed).map((name) => deleteDB(name).catch(() => undefined)));
   for (const key of keysOf(storage)) if (key.startsWith(KEY_PREFIX)) storage.removeItem(key);
+  // The worker first: it may still be fetching pages to keep (the offline warm-up), which it must drop.
+  await forgetInServiceWorker();
   if (typeof caches !== 'undefined') {
     for (const name of await caches.keys()) if (!name.startsWith(KEPT_CACHE_PREFIX)) await caches.delete(name);
   }
+}
+
+/** Longest signing out waits for the service worker's answer (a worker that is busy starting, say). */
+const WORKER_ANSWER_MS = 2000;
+
+/** Tells the service worker to forget (app/sw.ts) and waits for its answer, or WORKER_ANSWER_MS. */
+async function forgetInServiceWorker(): Promise<void> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+  const worker = navigator.serviceWorker.controller ?? (await navigator.serviceWorker.getRegistration())?.active ?? null;
+  if (!worker) return;
+  const channel = new MessageChannel();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, WORKER_ANSWER_MS);
+    channel.port1.onmessage = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    worker.postMessage({ type: FORGET_MESSAGE }, [channel.port2]);
+  });
+  channel.port1.close();
 }
