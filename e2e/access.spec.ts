@@ -163,8 +163,12 @@ test('REST: 401 without credentials, 409 for a second setup, and with the cookie
 test('a second browser accepts an invite as viewer: the grid says read-only and its edits go nowhere', async ({ browser }) => {
   const id = await newSheet('Viewed', ['Mead']);
   const viewer = await joinAs(browser, 'viewer', { name: 'Vic Viewer', email: 'vic@example.com', password: 'vic-has-a-password' });
-  // The sheet list offers a viewer nothing to change.
+  // The sheet list offers a viewer nothing to change, and the header no Members page (the owner's has it).
   await expect(viewer.page.getByTestId('viewer-note')).toBeVisible();
+  await expect(viewer.page.getByRole('link', { name: 'Members' })).toHaveCount(0);
+  await expect(viewer.page.getByRole('link', { name: 'Insights' })).toBeVisible();
+  await ownerPage.goto(`${app.baseUrl}/`);
+  await expect(ownerPage.getByRole('link', { name: 'Members' })).toBeVisible();
   await expect(viewer.page.getByRole('button', { name: 'Create' })).toHaveCount(0);
   await expect(viewer.page.getByRole('button', { name: /^Rename/ })).toHaveCount(0);
   await openSheet(viewer.page, id);
