@@ -1,10 +1,11 @@
 // Signing out forgets what this browser kept of the workspace (the sheets' IndexedDB copies, the app's
 // localStorage, the service worker's cached pages), so the next person at this browser cannot read it
-// offline; edits not saved yet are named first, and stay if the person changes their mind.
-import { expect, test } from '@playwright/test';
+// offline; edits not saved yet are named first, and stay if the person changes their mind. Offline, signing
+// out is refused with a message: only the server can end the session.
+import { expect, test, type Dialog } from '@playwright/test';
 import { apiValues, createSheet, openSheet, typeInto } from './helpers';
 
-test('signing out forgets this browser’s copies of the sheets; unsaved edits are named first and kept if declined', async ({ page, request }) => {
+test('signing out forgets this browser’s copies of the sheets; unsaved edits are named first and kept if declined; offline it says it cannot', async ({ page, request }) => {
   // A workspace of many sheets: the service worker's offline warm-up (every sheet's page) is still fetching
   // when the person signs out, and none of those pages may land in the cache after it was cleared.
   for (let i = 0; i < 60; i++) await createSheet(request, `Other ${i}`, 'products', [{ sku: `O-${i}`, name: 'other', stock: 1 }]);
@@ -41,6 +42,23 @@ test('signing out forgets this browser’s copies of the sheets; unsaved edits a
   await expect.poll(() => asked).toContain('not saved yet');
   expect(page.url()).toContain(`/sheets/${sheet.id}`);
   expect((await kept()).databases).toContain(`cellar-sheet-${sheet.id}`);
+
+  // Saying yes while offline: only the server can end the session (an HttpOnly cookie), so the page says it
+  // cannot and stays signed in, with nothing removed (the next person would otherwise be signed in as this one).
+  const answers: string[] = [];
+  const answer = (dialog: Dialog) => {
+    answers.push(dialog.message());
+    void dialog.accept();
+  };
+  page.on('dialog', answer);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect.poll(() => answers.length).toBe(2);
+  expect(answers[0]).toContain('not saved yet');
+  expect(answers[1]).toContain('You are offline, so you are still signed in');
+  page.off('dialog', answer);
+  expect(page.url()).toContain(`/sheets/${sheet.id}`);
+  expect((await kept()).databases).toContain(`cellar-sheet-${sheet.id}`);
+  await expect(page.getByTestId('save-status')).toContainText('pending');
 
   // Back online the edit is saved; signing out now asks nothing and leaves nothing of the workspace here.
   await page.context().setOffline(false);
