@@ -70,11 +70,12 @@ export function sheetDatabases(storage: KeyedStorage, listed: readonly string[])
 /** Deletes this app's local copies, lists and cached pages on this browser (after signing out). */
 export async function forgetDeviceData(): Promise<void> {
   const storage = globalThis.localStorage;
+  // The worker first, at once: it may still be fetching pages to keep (the offline warm-up), which it must drop.
+  const worker = forgetInServiceWorker().catch(() => undefined);
   const listed = typeof indexedDB !== 'undefined' && 'databases' in indexedDB ? (await indexedDB.databases()).map((db) => db.name ?? '') : [];
   await Promise.all(sheetDatabases(storage, listed).map((name) => deleteDB(name).catch(() => undefined)));
   for (const key of keysOf(storage)) if (key.startsWith(KEY_PREFIX)) storage.removeItem(key);
-  // The worker first: it may still be fetching pages to keep (the offline warm-up), which it must drop.
-  await forgetInServiceWorker();
+  await worker;
   if (typeof caches !== 'undefined') {
     for (const name of await caches.keys()) if (!name.startsWith(KEPT_CACHE_PREFIX)) await caches.delete(name);
   }
