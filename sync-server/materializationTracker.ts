@@ -302,11 +302,12 @@ export class MaterializationTracker {
     if (last) tracked.rebuild = null;
     const changedCells: ChangedCell[] = [];
     const history = new ColumnChunks(6, this.rowsPerChunk * 10);
-    const record = (changed: ChangedCell, cells: unknown) => {
+    /** One cell's history entry; `key` is its cellKey. */
+    const record = (changed: ChangedCell, cells: unknown, key: string) => {
       changedCells.push(changed);
       const { row, col, identity } = changed;
       const cell = cells instanceof Y.Map ? asCell(cells.get(col)) : undefined;
-      const adjustments = index.get(cellKey(row, col));
+      const adjustments = index.get(key);
       const latestAdjustment = adjustments?.at(-1);
       const stamp = latestAdjustment && (!cell || latestAdjustment.t > cell.t) ? latestAdjustment : cell;
       history.push([row, col, JSON.stringify(resolveCell(cell, adjustments)) ?? null, stamp && Number.isFinite(stamp.t) ? stamp.t : null, stamp ? textOf(stamp.by) : null, identity]);
@@ -325,7 +326,10 @@ export class MaterializationTracker {
       tracked.addedRows.delete(row);
       const cells = cellsOf(row);
       if (cells instanceof Y.Map) {
-        for (const col of cells.keys()) if (!tracked.changedCells.has(cellKey(row, col))) record({ row, col, identity }, cells);
+        for (const col of cells.keys()) {
+          const key = cellKey(row, col);
+          if (!tracked.changedCells.has(key)) record({ row, col, identity }, cells, key);
+        }
       }
       if ((++rowsRead & 15) === 0 && performance.now() > deadline) {
         tracked.addedCursor = added;
@@ -338,7 +342,7 @@ export class MaterializationTracker {
     for (let next = pastDeadline ? null : pendingCells.next(); next && !next.done; next = pendingCells.next()) {
       const [key, changed] = next.value;
       tracked.changedCells.delete(key);
-      record(changed, cellsOf(changed.row));
+      record(changed, cellsOf(changed.row), key);
       if ((changedCells.length & 127) === 0 && performance.now() > deadline) {
         tracked.cellsCursor = pendingCells;
         break;
