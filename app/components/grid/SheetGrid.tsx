@@ -406,7 +406,7 @@ export default function SheetGrid({ conn, notify, onActiveChange, openColumnMenu
 
   useImperativeHandle(handle, () => ({ goTo, focus: () => scrollRef.current?.querySelector<HTMLElement>('.Spreadsheet__active-cell')?.focus() }), [goTo]);
 
-  const onKeyDown = useGridKeyboard({ conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind });
+  const onKeyDown = useGridKeyboard({ conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind, container: scrollRef });
 
   // ---- clipboard: TSV, validated, one transaction ----
   useEffect(() => {

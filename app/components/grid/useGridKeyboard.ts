@@ -22,12 +22,14 @@ export interface GridKeyboardActions {
   clearSelection: () => void;
   fillDown: () => void;
   openFind?: () => void;
+  /** The grid's outermost element: Tab at an edge leaves it for the control beyond. */
+  container: RefObject<HTMLElement | null>;
 }
 
 const ARROWS: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
 export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardEvent) => void {
-  const { conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind } = actions;
+  const { conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind, container } = actions;
   return useCallback(
     (event: KeyboardEvent) => {
       const key = event.key.toLowerCase();
@@ -75,7 +77,7 @@ export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardE
       // Tab moves between cells; at the grid's edge it leaves the grid, so the keyboard is never held in it.
       if (event.key === 'Tab' && !mod && !event.altKey && (event.shiftKey ? a.col <= 0 : a.col >= lastCol)) {
         event.preventDefault();
-        focusBeyond(event.currentTarget.closest('[data-testid="grid-scroll"]') ?? event.currentTarget, event.shiftKey ? 'backward' : 'forward');
+        focusBeyond(container.current ?? event.currentTarget, event.shiftKey ? 'backward' : 'forward');
         return;
       }
       // react-spreadsheet wraps → at its last column to the next row; Sheets stays put.
@@ -98,6 +100,6 @@ export function useGridKeyboard(actions: GridKeyboardActions): (event: KeyboardE
         }
       }
     },
-    [conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind],
+    [conn, mode, active, typedStart, goTo, startEdit, clearSelection, fillDown, openFind, container],
   );
 }
